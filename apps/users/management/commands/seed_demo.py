@@ -1,0 +1,29 @@
+"""Load the demo data: a creator `demo` and a staff user. Safe to run again and again."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.users.services import demo_users_seed
+
+
+class Command(BaseCommand):
+    help = "Create the demo creator and a staff user (idempotent). Refuses to run with DEBUG=False."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG=False (for test databases only).",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with known passwords, so it only runs with DEBUG=True."
+            )
+        seeded = demo_users_seed()
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is ready. Log in at /accounts/login/ with:")
+        )
+        for account in seeded:
+            self.stdout.write(f"  {account.label:<8} {account.email}  /  {account.password}")

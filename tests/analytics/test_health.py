@@ -1,0 +1,50 @@
+import pytest
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_answers_without_touching_anything(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_readyz_reports_every_check(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["failed"] == []
+    assert set(body["checks"]) == {"database", "cache", "broker", "storage"}
+    assert all(check["ok"] for check in body["checks"].values())
+
+
+def test_readyz_names_a_failing_cache_with_503(client):
+    broken = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    with override_settings(CACHES=broken):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "fail"
+    assert body["failed"] == ["cache"]
+    assert body["checks"]["cache"]["detail"] == "ConnectionError"
+    assert body["checks"]["database"]["ok"] is True
+
+
+def test_readyz_names_a_failing_storage(client, tmp_path):
+    # A media root that is a file, not a folder: every write fails.
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    with override_settings(MEDIA_ROOT=str(blocker)):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert "storage" in response.json()["failed"]

@@ -1,0 +1,40 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.users.services import DEMO_PASSWORD, demo_users_seed
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_landing_log_in_as_the_demo_creator_and_see_the_dashboard(page, live_server):
+    demo_users_seed()
+
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Post more")
+    expect(page.get_by_role("heading", name="Plans")).to_be_visible()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    page.get_by_label("Email").fill("demo@huntaze.local")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome back, Demo Creator")
+    expect(page.get_by_role("heading", name="Scheduled")).to_be_visible()
+
+    # Keyboard users reach the main content first.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+
+
+def test_wrong_password_is_explained_next_to_the_form(page, live_server):
+    demo_users_seed()
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill("demo@huntaze.local")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("alert")).to_contain_text("not correct")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))

@@ -1,0 +1,57 @@
+import os
+
+import pytest
+
+from tests.factories import UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_service(variable: str) -> str:
+    """The URL of a real service. Missing: skip on a laptop, fail in CI."""
+    url = os.environ.get(variable, "")
+    if not url:
+        message = f"{variable} is not set; this test needs the real service."
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return require_service("REDIS_URL")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Every test starts with an empty cache namespace of its own worker."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        # RedisCache.clear() flushes the whole database, broker queues included: delete only
+        # this worker's keys.
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(is_staff=True, is_superuser=True, role="fan", handle=None)
+
+
+@pytest.fixture
+def user_client(client, user):
+    client.force_login(user)
+    return client

@@ -1,0 +1,82 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_landing_explains_the_product_and_shows_the_plans(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Huntaze" in html
+    for plan in ("Free", "Pro", "Business"):
+        assert plan in html
+    assert 'href="/accounts/signup/"' in html
+    assert 'lang="en"' in html
+
+
+def test_landing_speaks_french_when_asked(client):
+    response = client.get("/", headers={"accept-language": "fr"})
+    assert response.status_code == 200
+    assert 'lang="fr"' in response.content.decode()
+
+
+def test_pages_forbid_inline_scripts_and_styles(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "<script>" not in response.content.decode()
+    assert "style=" not in response.content.decode()
+
+
+def test_dashboard_requires_log_in(client):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/dashboard/")
+
+
+def test_dashboard_greets_the_creator(user_client, user, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        response = user_client.get("/dashboard/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert user.name in html
+    assert user.email in html
+    assert "Nothing scheduled yet" in html
+
+
+def test_login_page_uses_the_site_layout(client):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="site-header"' in html
+    assert 'for="id_login"' in html
+
+
+def test_wrong_password_shows_the_error_on_the_page(client, user):
+    response = client.post("/accounts/login/", {"login": user.email, "password": "nope"})
+    assert response.status_code == 200
+    assert "not correct" in response.content.decode()
+
+
+def test_api_schema_and_docs_are_served(client):
+    schema = client.get("/api/schema/", headers={"accept": "application/json"})
+    assert schema.status_code == 200
+    assert schema.json()["openapi"].startswith("3.")
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert "cdn" not in docs.content.decode().lower()
+
+
+def test_metrics_are_exposed_for_prometheus(client):
+    client.get("/healthz")
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert b"django_http_requests_total_by_view_transport_method_total" in response.content
+
+
+def test_french_is_the_first_translation(client):
+    response = client.get("/", headers={"accept-language": "fr"})
+    html = response.content.decode()
+    assert "Publiez plus. Écrivez moins. Gagnez plus." in html
+    assert "Formules" in html

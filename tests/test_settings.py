@@ -1,0 +1,173 @@
+"""The configuration table of DESIGN.md: embedded defaults, one variable per real service,
+and production settings that refuse to start without their secrets."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICE_VARIABLES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "AI_PROVIDER",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_PUBLISHABLE_KEY",
+    "AWS_STORAGE_BUCKET_NAME",
+    "AWS_S3_ENDPOINT_URL",
+    "SENTRY_DSN",
+    "EMAIL_URL",
+    "DJANGO_EMAIL_BACKEND",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "DJANGO_DEBUG",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "CELERY_TASK_ALWAYS_EAGER",
+)
+
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "db": settings.DATABASES["default"]["ENGINE"],
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "broker": settings.CELERY_BROKER_URL,
+    "storage": settings.STORAGES["default"]["BACKEND"],
+    "email": settings.EMAIL_BACKEND,
+    "ai": settings.AI_PROVIDER,
+    "stripe": settings.STRIPE_ENABLED,
+    "debug": settings.DEBUG,
+}))
+"""
+
+
+def _clean_env(settings_module: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
+    env.update(DJANGO_SETTINGS_MODULE=settings_module, **extra)
+    return env
+
+
+def _probe(settings_module: str = "huntaze.settings.local", **extra: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=_clean_env(settings_module, **extra),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_nothing_set_runs_on_the_embedded_defaults():
+    probe = _probe()
+    assert probe == {
+        "db": "django.db.backends.sqlite3",
+        "cache": "django.core.cache.backends.locmem.LocMemCache",
+        "eager": True,
+        "broker": "memory://",
+        "storage": "django.core.files.storage.FileSystemStorage",
+        "email": "django.core.mail.backends.console.EmailBackend",
+        "ai": "offline",
+        "stripe": False,
+        "debug": True,
+    }
+
+
+def test_each_variable_switches_one_part_to_the_real_service():
+    probe = _probe(
+        DATABASE_URL="postgres://u:p@db.internal:5432/huntaze",
+        REDIS_URL="redis://cache.internal:6379/0",
+        AWS_STORAGE_BUCKET_NAME="media-bucket",
+        EMAIL_URL="smtp://mailer:secret@smtp.internal:587",
+        AI_PROVIDER="azure",
+        STRIPE_SECRET_KEY="sk_test_123",
+    )
+    assert probe["db"] == "django.db.backends.postgresql"
+    assert probe["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert probe["eager"] is False
+    assert probe["broker"] == "redis://cache.internal:6379/0"
+    assert probe["storage"] == "storages.backends.s3.S3Storage"
+    assert probe["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert probe["ai"] == "azure"
+    assert probe["stripe"] is True
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL"])
+def test_production_refuses_to_start_without_its_secrets(missing):
+    env = _production_env()
+    del env[missing]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_clean_env("huntaze.settings.production", **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert missing in result.stderr
+
+
+def _production_env() -> dict[str, str]:
+    return {
+        "DJANGO_SECRET_KEY": "a" * 20 + "-very-long-and-random-production-secret-" + "z" * 20,
+        "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/huntaze",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "DJANGO_ALLOWED_HOSTS": "huntaze.example.com",
+    }
+
+
+def test_production_passes_the_deploy_checks():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=_clean_env("huntaze.settings.production", **_production_env()),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+PROD_PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "proxy": list(settings.SECURE_PROXY_SSL_HEADER),
+    "session_secure": settings.SESSION_COOKIE_SECURE,
+    "session_httponly": settings.SESSION_COOKIE_HTTPONLY,
+    "csrf_secure": settings.CSRF_COOKIE_SECURE,
+    "static": settings.STORAGES["staticfiles"]["BACKEND"],
+}))
+"""
+
+
+def test_production_trusts_the_load_balancer_and_secures_cookies():
+    result = subprocess.run(
+        [sys.executable, "-c", PROD_PROBE],
+        cwd=ROOT,
+        env=_clean_env("huntaze.settings.production", **_production_env()),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    assert probe == {
+        "proxy": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "session_secure": True,
+        "session_httponly": True,
+        "csrf_secure": True,
+        "static": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    }
