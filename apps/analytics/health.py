@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TypedDict
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -37,7 +37,7 @@ def _check_cache() -> str:
     if cache.get(key) != "1":
         raise RuntimeError("value written to the cache could not be read back")
     cache.delete(key)
-    return cache.__class__.__name__
+    return type(caches["default"]).__name__
 
 
 def _check_broker() -> str:
