@@ -4,10 +4,20 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.users import views as users_views
+
 urlpatterns = [
     path("", include("apps.analytics.urls")),
     path("", include("apps.content.urls")),
+    # Before allauth's own URLs: the code form that the e-mail's link pre-fills.
+    path(
+        "accounts/login/code/confirm/",
+        users_views.confirm_login_code,
+        name="account_confirm_login_code",
+    ),
     path("accounts/", include("allauth.urls")),
+    path("", include("apps.users.urls")),
+    path("api/v1/", include("apps.users.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

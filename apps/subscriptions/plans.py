@@ -39,3 +39,11 @@ DEFAULT_PLANS: tuple[PlanInfo, ...] = (
         _("For agencies and teams with several creators."),
     ),
 )
+
+
+PLANS_BY_KEY = {plan.key: plan for plan in DEFAULT_PLANS}
+
+
+def plan_for_tier(tier: str) -> PlanInfo:
+    """The plan a user's tier stands for; unknown tiers get the Free plan."""
+    return PLANS_BY_KEY.get(tier, PLANS_BY_KEY["free"])

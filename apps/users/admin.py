@@ -1,9 +1,35 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .forms import UserAdminChangeForm, UserAdminCreationForm
-from .models import User
+from .models import ApiKey, Link, Persona, User
+
+
+class PersonaInline(admin.StackedInline):
+    model = Persona
+    can_delete = False
+    extra = 0
+
+
+class LinkInline(admin.TabularInline):
+    model = Link
+    extra = 0
+    fields = ("title", "url", "position")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ApiKeyInline(admin.TabularInline):
+    model = ApiKey
+    extra = 0
+    can_delete = False
+    fields = ("name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Keys are created by their owner, who is the only one to ever see the secret.
+        return False
 
 
 @admin.register(User)
@@ -23,15 +49,21 @@ class UserAdmin(BaseUserAdmin):
     )
     list_filter = ("role", "tier", "is_staff", "is_active")
     search_fields = ("email", "handle", "name")
-    readonly_fields = ("created_at", "updated_at", "last_login")
+    readonly_fields = ("created_at", "updated_at", "last_login", "onboarded_at")
+    inlines = (PersonaInline, LinkInline, ApiKeyInline)
+
+    def get_inlines(self, request, obj):
+        # The add form creates the account only; persona, links and keys come after.
+        return self.inlines if obj is not None else ()
+
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Profile"), {"fields": ("name", "handle", "role", "tier")}),
+        (_("Profile"), {"fields": ("name", "handle", "role", "tier", "bio", "avatar")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        (_("Dates"), {"fields": ("last_login", "created_at", "updated_at")}),
+        (_("Dates"), {"fields": ("last_login", "onboarded_at", "created_at", "updated_at")}),
     )
     add_fieldsets = (
         (

@@ -6,3 +6,6 @@ class UsersConfig(AppConfig):
     name = "apps.users"
     label = "users"
     verbose_name = _("Users")
+
+    def ready(self) -> None:
+        from . import schema  # noqa: F401 - registers the API key scheme with drf-spectacular

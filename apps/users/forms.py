@@ -1,6 +1,11 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import RESERVED_HANDLES, ApiKey, Link, Persona, User, handle_validator
+from .services import avatar_process
 
 
 class UserAdminCreationForm(AdminUserCreationForm):
@@ -13,3 +18,184 @@ class UserAdminChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+def clean_handle_value(value: str, *, instance: User | None = None) -> str:
+    """A handle as stored: lowercase, valid, not reserved, not taken by someone else."""
+    handle = value.strip().lower().lstrip("@")
+    handle_validator(handle)
+    if handle in RESERVED_HANDLES:
+        raise ValidationError(_("This handle is reserved. Please pick another."))
+    taken = User.objects.filter(handle__iexact=handle)
+    if instance is not None and instance.pk:
+        taken = taken.exclude(pk=instance.pk)
+    if taken.exists():
+        raise ValidationError(_("This handle is already taken."))
+    return handle
+
+
+class HandleField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("label", _("Handle"))
+        kwargs.setdefault(
+            "help_text",
+            _("Your page will live at /@handle/. Lowercase letters, digits and underscores."),
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocapitalize": "none", "autocomplete": "off"})
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up plus the role: a creator picks a handle, a fan needs none."""
+
+    role = forms.ChoiceField(
+        label=_("I am"),
+        choices=[
+            (User.Role.CREATOR, _("A creator: I want a page and the AI studio")),
+            (User.Role.FAN, _("A fan: I want to follow creators")),
+        ],
+        initial=User.Role.CREATOR,
+        widget=forms.RadioSelect,
+    )
+    handle = HandleField(required=False)
+
+    field_order = ["role", "email", "handle", "password1", "password2"]
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        handle = self.data.get("handle", "")
+        if role == User.Role.CREATOR:
+            if not handle.strip():
+                self.add_error("handle", _("Creators need a handle for their public page."))
+            else:
+                try:
+                    cleaned["handle"] = clean_handle_value(handle)
+                except ValidationError as exc:
+                    self.add_error("handle", exc)
+        else:
+            cleaned["handle"] = None
+        return cleaned
+
+    def custom_signup(self, request, user):
+        user.role = self.cleaned_data["role"]
+        user.handle = self.cleaned_data.get("handle") or None
+        user.save(update_fields=["role", "handle"])
+
+
+class ProfileForm(forms.ModelForm):
+    handle = HandleField(required=False)
+    avatar = forms.FileField(
+        label=_("Avatar"),
+        required=False,
+        help_text=_("A JPEG, PNG, WebP or GIF image, 5 MB at most. We crop it to a square."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )
+
+    class Meta:
+        model = User
+        fields = ("name", "handle", "bio")
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Lets the file input offer "Clear" for the current avatar.
+        self.fields["avatar"].initial = self.instance.avatar or None
+
+    def clean_handle(self):
+        value = self.cleaned_data.get("handle", "")
+        if not value:
+            if self.instance.is_creator:
+                raise ValidationError(_("Creators need a handle for their public page."))
+            return None
+        return clean_handle_value(value, instance=self.instance)
+
+    def clean_avatar(self):
+        upload = self.cleaned_data.get("avatar")
+        if not upload:
+            return None
+        return avatar_process(upload=upload)
+
+
+class OnboardingForm(forms.Form):
+    name = forms.CharField(label=_("Display name"), max_length=100)
+    handle = HandleField()
+    voice = forms.CharField(
+        label=_("How do you talk to your fans?"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "A sentence or two. The AI studio writes in this voice; you can change it later."
+        ),
+    )
+    tone = forms.ChoiceField(
+        label=_("Tone"), choices=Persona.Tone.choices, initial=Persona.Tone.WARM
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_handle(self):
+        return clean_handle_value(self.cleaned_data["handle"], instance=self.user)
+
+
+LANGUAGE_CHOICES = [
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("de", _("German")),
+    ("it", _("Italian")),
+    ("pt", _("Portuguese")),
+]
+
+
+class PersonaForm(forms.ModelForm):
+    language_codes = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The AI writes in the first language unless you ask for another."),
+    )
+
+    class Meta:
+        model = Persona
+        fields = ("voice", "tone", "emojis", "words_to_avoid")
+        widgets = {
+            "voice": forms.Textarea(attrs={"rows": 3}),
+            "words_to_avoid": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language_codes"].initial = self.instance.language_list or ["en"]
+
+
+class LinkForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("Address"),
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
+    class Meta:
+        model = Link
+        fields = ("title", "url")
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if not url.lower().startswith(("http://", "https://")):
+            raise ValidationError(_("Links must start with http:// or https://."))
+        return url
+
+
+class ApiKeyForm(forms.ModelForm):
+    class Meta:
+        model = ApiKey
+        fields = ("name",)
+        widgets = {"name": forms.TextInput(attrs={"placeholder": _("e.g. My scheduler script")})}

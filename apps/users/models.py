@@ -1,13 +1,73 @@
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Words that would collide with our own URLs or impersonate the platform.
+RESERVED_HANDLES = frozenset(
+    [
+        "about",
+        "accounts",
+        "admin",
+        "administrator",
+        "analytics",
+        "api",
+        "app",
+        "assets",
+        "billing",
+        "blog",
+        "checkout",
+        "contact",
+        "content",
+        "dashboard",
+        "docs",
+        "explore",
+        "feed",
+        "help",
+        "home",
+        "huntaze",
+        "i18n",
+        "legal",
+        "login",
+        "logout",
+        "media",
+        "metrics",
+        "moderator",
+        "null",
+        "official",
+        "ops",
+        "pricing",
+        "privacy",
+        "readyz",
+        "healthz",
+        "root",
+        "security",
+        "settings",
+        "signup",
+        "staff",
+        "static",
+        "studio",
+        "support",
+        "system",
+        "terms",
+        "undefined",
+        "user",
+        "users",
+        "webhook",
+        "webhooks",
+        "www",
+    ]
+)
+
 handle_validator = RegexValidator(
-    regex=r"^[a-z0-9](?:[a-z0-9_]{1,28}[a-z0-9])?$",
+    regex=r"^[a-z0-9][a-z0-9_]{1,28}[a-z0-9]$",
     message=_(
         "Use 3 to 30 lowercase letters, digits or underscores, starting and ending with a "
         "letter or digit."
@@ -71,6 +131,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.CREATOR)
     tier = models.CharField(_("plan"), max_length=10, choices=Tier, default=Tier.FREE)
+    bio = models.TextField(_("bio"), max_length=500, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
+    onboarded_at = models.DateTimeField(_("onboarded"), null=True, blank=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("joined"), default=timezone.now)
@@ -98,6 +161,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.__class__.objects.normalize_email(self.email).lower()
         if self.handle:
             self.handle = self.handle.lower()
+            if self.handle in RESERVED_HANDLES:
+                raise ValidationError(
+                    {"handle": _("This handle is reserved. Please pick another.")}
+                )
+        elif self.role == self.Role.CREATOR and self.onboarded_at:
+            raise ValidationError({"handle": _("Creators need a handle for their public page.")})
 
     def get_full_name(self) -> str:
         return self.name or self.email
@@ -108,3 +177,116 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_creator(self) -> bool:
         return self.role == self.Role.CREATOR
+
+    @property
+    def needs_onboarding(self) -> bool:
+        return self.is_creator and self.onboarded_at is None
+
+
+class Persona(models.Model):
+    """How the AI should write for a creator. Read by the prompt builder."""
+
+    class Emojis(models.TextChoices):
+        NONE = "none", _("No emojis")
+        SOME = "some", _("A few emojis")
+        LOTS = "lots", _("Lots of emojis")
+
+    class Tone(models.TextChoices):
+        PLAYFUL = "playful", _("Playful")
+        FLIRTY = "flirty", _("Flirty")
+        WARM = "warm", _("Warm")
+        CONFIDENT = "confident", _("Confident")
+        FUNNY = "funny", _("Funny")
+        PROFESSIONAL = "professional", _("Professional")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="persona"
+    )
+    voice = models.TextField(
+        _("your voice"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Describe how you talk to your fans, in a sentence or two."),
+    )
+    tone = models.CharField(_("tone"), max_length=20, choices=Tone, default=Tone.WARM)
+    emojis = models.CharField(_("emojis"), max_length=10, choices=Emojis, default=Emojis.SOME)
+    words_to_avoid = models.TextField(
+        _("words to avoid"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Words or topics the AI must never use, separated by commas."),
+    )
+    languages = models.CharField(
+        _("languages"),
+        max_length=100,
+        default="en",
+        help_text=_("Languages you write in, as codes separated by commas (en, fr, es...)."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("persona")
+        verbose_name_plural = _("personas")
+
+    def __str__(self) -> str:
+        return f"Persona of {self.user}"
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+    @property
+    def avoid_list(self) -> list[str]:
+        return [word.strip() for word in self.words_to_avoid.split(",") if word.strip()]
+
+
+class Link(models.Model):
+    """A link on a creator's public page; fans reach it through a counted redirect."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="links"
+    )
+    title = models.CharField(_("title"), max_length=80)
+    url = models.URLField(
+        _("address"), max_length=500, validators=[URLValidator(schemes=["http", "https"])]
+    )
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("position", "created_at")
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ApiKey(models.Model):
+    """A named key a creator's scripts send as `Authorization: Bearer <key>`.
+
+    Only a SHA-256 digest of the key is stored; the key itself is shown once, at creation.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    prefix = models.CharField(max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

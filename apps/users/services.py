@@ -1,11 +1,27 @@
+import hashlib
+import io
+import secrets
+import uuid
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .models import User
+from apps.subscriptions.plans import plan_for_tier
+
+from .models import ApiKey, Link, Persona, User
 
 DEMO_PASSWORD = "huntaze-demo"  # noqa: S105 - a published demo credential, DEBUG only
+API_KEY_PREFIX = "hz_"
+ALLOWED_AVATAR_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+MAX_AVATAR_PIXELS = 40_000_000
 
 
 @dataclass(frozen=True)
@@ -22,17 +38,209 @@ def user_ensure_verified_email(*, user: User) -> None:
     )
 
 
+# Profile ---------------------------------------------------------------------------------
+
+
+def avatar_process(*, upload: UploadedFile) -> ContentFile:
+    """Check an uploaded avatar by its content and re-encode it as a square WebP.
+
+    Raises ValidationError for files that are too big, are not images, or are images in a
+    format we do not accept. Re-encoding drops metadata (EXIF, GPS) and any payload hidden
+    after the image data.
+    """
+    if upload.size > settings.AVATAR_MAX_BYTES:
+        limit = settings.AVATAR_MAX_BYTES // (1024 * 1024)
+        raise ValidationError(_("The image is too large: %(limit)s MB at most.") % {"limit": limit})
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            image_format = probe.format
+            width, height = probe.size
+            probe.verify()
+        if image_format not in ALLOWED_AVATAR_FORMATS:
+            raise ValidationError(_("Please upload a JPEG, PNG, WebP or GIF image."))
+        if width * height > MAX_AVATAR_PIXELS:
+            raise ValidationError(_("The image has too many pixels."))
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image = ImageOps.exif_transpose(image)
+            image = image.convert("RGB")
+            size = settings.AVATAR_SIZE_PX
+            image = ImageOps.fit(image, (size, size), method=Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            image.save(out, format="WEBP", quality=85)
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValidationError(_("This file is not an image we can read.")) from exc
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.webp")
+
+
+@transaction.atomic
+def user_update_profile(
+    *,
+    user: User,
+    name: str,
+    handle: str | None,
+    bio: str,
+    avatar: ContentFile | None = None,
+    remove_avatar: bool = False,
+) -> User:
+    """Save a user's public profile. `avatar` is the output of avatar_process."""
+    user.name = name.strip()
+    user.handle = (handle or "").strip().lower() or None
+    user.bio = bio.strip()
+    old_avatar = user.avatar.name if user.avatar else ""
+    if avatar is not None:
+        user.avatar.save(avatar.name, avatar, save=False)
+    elif remove_avatar:
+        user.avatar = None
+    user.full_clean(exclude=["password"])
+    user.save()
+    if old_avatar and old_avatar != (user.avatar.name if user.avatar else ""):
+        storage = user.avatar.storage
+        transaction.on_commit(lambda: storage.delete(old_avatar))
+    return user
+
+
+@transaction.atomic
+def user_complete_onboarding(*, user: User, name: str, handle: str, voice: str, tone: str) -> User:
+    """Give a new creator a handle, a display name and a first persona."""
+    user.name = name.strip()
+    user.handle = handle.strip().lower()
+    user.onboarded_at = timezone.now()
+    user.full_clean(exclude=["password"])
+    user.save()
+    persona_update(user=user, voice=voice, tone=tone)
+    return user
+
+
+def persona_get_or_default(*, user: User) -> Persona:
+    """The user's persona, or an unsaved default one."""
+    try:
+        return user.persona
+    except Persona.DoesNotExist:
+        return Persona(user=user)
+
+
+@transaction.atomic
+def persona_update(*, user: User, **fields) -> Persona:
+    persona = persona_get_or_default(user=user)
+    for field, value in fields.items():
+        setattr(persona, field, value.strip() if isinstance(value, str) else value)
+    persona.full_clean()
+    persona.save()
+    return persona
+
+
+# Links -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def link_create(*, user: User, title: str, url: str) -> Link:
+    """Add a link at the end of the user's page, within the plan's number of links."""
+    # Lock the user row so two parallel requests cannot both pass the limit check.
+    User.objects.select_for_update().get(pk=user.pk)
+    limit = plan_for_tier(user.tier).max_links
+    count = Link.objects.filter(user=user).count()
+    if count >= limit:
+        raise ValidationError(
+            _("Your plan allows %(limit)s links. Remove one or upgrade to add more.")
+            % {"limit": limit}
+        )
+    link = Link(user=user, title=title.strip(), url=url.strip(), position=count)
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def link_update(*, link: Link, title: str, url: str) -> Link:
+    link.title = title.strip()
+    link.url = url.strip()
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def link_delete(*, link: Link) -> None:
+    user = link.user
+    link.delete()
+    for position, other in enumerate(Link.objects.filter(user=user)):
+        if other.position != position:
+            other.position = position
+            other.save(update_fields=["position"])
+
+
+@transaction.atomic
+def link_move(*, link: Link, offset: int) -> None:
+    """Move a link up (-1) or down (+1) on the page."""
+    links = list(Link.objects.select_for_update().filter(user=link.user))
+    index = next(i for i, item in enumerate(links) if item.pk == link.pk)
+    target = max(0, min(len(links) - 1, index + offset))
+    links.insert(target, links.pop(index))
+    for position, item in enumerate(links):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+
+
+# API keys --------------------------------------------------------------------------------
+
+
+def _api_key_digest(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_key_create(*, user: User, name: str) -> tuple[ApiKey, str]:
+    """Create a key and return it with its secret, which is never stored or shown again."""
+    raw_key = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey(user=user, name=name.strip(), prefix=raw_key[:10], digest=_api_key_digest(raw_key))
+    key.full_clean()
+    key.save()
+    return key, raw_key
+
+
+@transaction.atomic
+def api_key_revoke(*, key: ApiKey) -> ApiKey:
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+def api_key_authenticate(*, raw_key: str) -> User | None:
+    """The active user owning an active key, or None. Records when the key was last used."""
+    if not raw_key.startswith(API_KEY_PREFIX):
+        return None
+    key = (
+        ApiKey.objects.select_related("user")
+        .filter(digest=_api_key_digest(raw_key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if key is None:
+        return None
+    now = timezone.now()
+    # One write a minute at most per key, so a busy script does not hammer the row.
+    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key.user
+
+
+# Demo ------------------------------------------------------------------------------------
+
+
 @transaction.atomic
 def demo_users_seed() -> list[SeededAccount]:
     """Create (or reset) the demo creator `demo` and a staff user, with verified e-mails.
 
     Idempotent: running it twice leaves the same two accounts with the demo password.
     """
-    creator, _ = User.objects.update_or_create(
+    creator, _created = User.objects.update_or_create(
         email="demo@huntaze.local",
         defaults={"handle": "demo", "name": "Demo Creator", "role": User.Role.CREATOR},
     )
-    staff, _ = User.objects.update_or_create(
+    staff, _created = User.objects.update_or_create(
         email="staff@huntaze.local",
         defaults={
             "name": "Huntaze Staff",
@@ -43,9 +251,22 @@ def demo_users_seed() -> list[SeededAccount]:
     )
     for user in (creator, staff):
         user.set_password(DEMO_PASSWORD)
+        if user.onboarded_at is None:
+            user.onboarded_at = timezone.now()
         user.full_clean()
         user.save()
         user_ensure_verified_email(user=user)
+    persona_update(
+        user=creator,
+        voice="Sunny fitness creator who talks to fans like close friends; short sentences.",
+        tone=Persona.Tone.PLAYFUL,
+        emojis=Persona.Emojis.SOME,
+        words_to_avoid="cheap, desperate",
+        languages="en,fr",
+    )
+    if not creator.links.exists():
+        link_create(user=creator, title="Instagram", url="https://instagram.com/demo")
+        link_create(user=creator, title="TikTok", url="https://www.tiktok.com/@demo")
     return [
         SeededAccount("creator", creator.email, DEMO_PASSWORD),
         SeededAccount("staff", staff.email, DEMO_PASSWORD),

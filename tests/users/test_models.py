@@ -77,3 +77,17 @@ def test_admin_creates_a_user(client, staff_user):
     )
     assert response.status_code == 302, response.content[:2000]
     assert User.objects.get(email="new@example.com").handle == "newbie"
+
+
+def test_admin_shows_persona_links_and_keys_of_a_user(client, staff_user):
+    from apps.users.services import api_key_create, link_create, persona_update
+
+    creator = UserFactory()
+    persona_update(user=creator, voice="Soft and slow.")
+    link_create(user=creator, title="Shop", url="https://shop.example.com")
+    api_key_create(user=creator, name="cron")
+    client.force_login(staff_user)
+    response = client.get(f"/admin/users/user/{creator.pk}/change/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Soft and slow." in html and "https://shop.example.com" in html and "cron" in html

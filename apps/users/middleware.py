@@ -1,0 +1,29 @@
+import logging
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+
+class ServiceUnavailableMiddleware:
+    """Turn an unreachable cache into a clear 503 instead of a 500.
+
+    Log-in rate limits live in the cache, so when it is down a log-in is refused rather than
+    allowed without limits (fail closed).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, RedisError):
+            return None
+        logger.error("cache unavailable on %s", request.path, exc_info=exception)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        return response

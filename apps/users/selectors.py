@@ -1,0 +1,22 @@
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import ApiKey, Link, User
+
+
+def link_list_for_user(*, user: User) -> QuerySet[Link]:
+    return Link.objects.filter(user=user)
+
+
+def link_get_for_user(*, user: User, link_id) -> Link:
+    """The user's own link; 404 for anyone else's."""
+    return get_object_or_404(Link, pk=link_id, user=user)
+
+
+def api_key_list_for_user(*, user: User) -> QuerySet[ApiKey]:
+    return ApiKey.objects.filter(user=user)
+
+
+def api_key_get_for_user(*, user: User, key_id: int) -> ApiKey:
+    """The user's own key; 404 for anyone else's."""
+    return get_object_or_404(ApiKey, pk=key_id, user=user)

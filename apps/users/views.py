@@ -1,0 +1,248 @@
+from functools import wraps
+
+from allauth.account.views import ConfirmLoginCodeView
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.subscriptions.plans import plan_for_tier
+
+from . import selectors, services
+from .forms import ApiKeyForm, LinkForm, OnboardingForm, PersonaForm, ProfileForm
+
+
+def creator_required(view):
+    """Pages that only make sense for creators; fans are sent back with an explanation."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_creator:
+            messages.info(request, _("That page is for creators."))
+            return redirect("settings_profile")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def onboarding(request: HttpRequest) -> HttpResponse:
+    """First log-in of a creator: handle, display name and a first persona."""
+    user = request.user
+    if not user.needs_onboarding:
+        return redirect("dashboard")
+    form = OnboardingForm(
+        request.POST or None,
+        user=user,
+        initial={"name": user.name, "handle": user.handle or ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_complete_onboarding(user=user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Welcome to Huntaze! Your page is ready at /@%(handle)s/.")
+                % {"handle": user.handle},
+            )
+            return redirect("dashboard")
+    return render(request, "users/onboarding.html", {"form": form})
+
+
+@login_required
+def settings_index(request: HttpRequest) -> HttpResponse:
+    return redirect("settings_profile")
+
+
+@login_required
+def settings_profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update_profile(
+                user=user,
+                name=form.cleaned_data["name"],
+                handle=form.cleaned_data["handle"],
+                bio=form.cleaned_data["bio"],
+                avatar=form.cleaned_data.get("avatar"),
+                remove_avatar=request.POST.get("avatar-clear") == "on",
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("settings_profile")
+    if form.errors:
+        # Keep what the user typed, but never show an unsaved handle as if it were live.
+        user.refresh_from_db()
+    return render(
+        request,
+        "users/settings_profile.html",
+        {"form": form, "section": "profile"},
+        status=400 if form.errors else 200,
+    )
+
+
+@creator_required
+def settings_persona(request: HttpRequest) -> HttpResponse:
+    persona = services.persona_get_or_default(user=request.user)
+    form = PersonaForm(request.POST or None, instance=persona)
+    if request.method == "POST" and form.is_valid():
+        data = {field: form.cleaned_data[field] for field in form.Meta.fields}
+        data["languages"] = ",".join(form.cleaned_data["language_codes"])
+        try:
+            services.persona_update(user=request.user, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Your persona is saved. The AI studio will write this way.")
+            )
+            return redirect("settings_persona")
+    return render(
+        request,
+        "users/settings_persona.html",
+        {"form": form, "section": "persona"},
+        status=400 if form.errors else 200,
+    )
+
+
+@creator_required
+def settings_links(request: HttpRequest) -> HttpResponse:
+    form = LinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.link_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Link added to your page."))
+            return redirect("settings_links")
+    links = list(selectors.link_list_for_user(user=request.user))
+    context = {
+        "form": form,
+        "links": links,
+        "limit": plan_for_tier(request.user.tier).max_links,
+        "section": "links",
+    }
+    return render(request, "users/settings_links.html", context, status=400 if form.errors else 200)
+
+
+@creator_required
+def settings_link_edit(request: HttpRequest, link_id) -> HttpResponse:
+    link = selectors.link_get_for_user(user=request.user, link_id=link_id)
+    form = LinkForm(request.POST or None, instance=link)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.link_update(link=link, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Link saved."))
+            return redirect("settings_links")
+    return render(
+        request,
+        "users/settings_link_edit.html",
+        {"form": form, "link": link, "section": "links"},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@creator_required
+def settings_link_delete(request: HttpRequest, link_id) -> HttpResponse:
+    link = selectors.link_get_for_user(user=request.user, link_id=link_id)
+    services.link_delete(link=link)
+    messages.success(request, _("Link removed."))
+    return redirect("settings_links")
+
+
+@require_POST
+@creator_required
+def settings_link_move(request: HttpRequest, link_id) -> HttpResponse:
+    link = selectors.link_get_for_user(user=request.user, link_id=link_id)
+    services.link_move(link=link, offset=-1 if request.POST.get("direction") == "up" else 1)
+    return redirect("settings_links")
+
+
+@creator_required
+def settings_api_keys(request: HttpRequest) -> HttpResponse:
+    form = ApiKeyForm(request.POST or None)
+    new_key = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            _key, new_key = services.api_key_create(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+            form = ApiKeyForm()
+            status = 201
+        else:
+            status = 400
+    keys = list(selectors.api_key_list_for_user(user=request.user))
+    context = {"form": form, "keys": keys, "new_key": new_key, "section": "api_keys"}
+    response = render(request, "users/settings_api_keys.html", context, status=status)
+    if new_key:
+        # The page shows a secret: never keep it in any cache.
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@creator_required
+def settings_api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+    key = selectors.api_key_get_for_user(user=request.user, key_id=key_id)
+    services.api_key_revoke(key=key)
+    messages.success(
+        request,
+        _("The key “%(name)s” is revoked; scripts using it now get 401.") % {"name": key.name},
+    )
+    return redirect("settings_api_keys")
+
+
+@login_required
+def settings_security(request: HttpRequest) -> HttpResponse:
+    from allauth.mfa.models import Authenticator
+
+    context = {
+        "section": "security",
+        "mfa_enabled": Authenticator.objects.filter(
+            user=request.user, type=Authenticator.Type.TOTP
+        ).exists(),
+        "login_url": reverse("account_login"),
+    }
+    return render(request, "users/settings_security.html", context)
+
+
+class ConfirmLoginCodeLinkView(ConfirmLoginCodeView):
+    """allauth's code form, pre-filled from the one-click link in the e-mail.
+
+    Following the link never logs in by itself (mail scanners open links); the person still
+    presses the button, in the browser that asked for the code.
+    """
+
+    def get_initial(self) -> dict:
+        initial = super().get_initial()
+        code = self.request.GET.get("code", "").strip()
+        if code:
+            initial["code"] = code[:32]
+        return initial
+
+
+confirm_login_code = ConfirmLoginCodeLinkView.as_view()

@@ -1,0 +1,46 @@
+"""Log-in limits live in the shared cache and fail closed."""
+
+import pytest
+from django.test import override_settings
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
+
+
+def test_repeated_failures_on_one_account_are_refused(client, user):
+    for _attempt in range(5):
+        response = client.post("/accounts/login/", {"login": user.email, "password": "wrong"})
+        assert response.status_code == 200
+    # Even the right password is refused once the account's limit is reached.
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+@pytest.mark.redis
+def test_limits_are_shared_through_redis(client, user, redis_url, settings):
+    assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    client.post("/accounts/login/", {"login": user.email, "password": "wrong"})
+    from django.core.cache import cache
+
+    keys = list(cache._cache.get_client().scan_iter(match="*allauth*"))
+    assert keys, "allauth did not record the failed attempt in Redis"
+
+
+def test_log_in_is_refused_with_503_when_the_cache_is_down(client, user):
+    with override_settings(CACHES=DEAD_REDIS):
+        response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Back in a moment" in response.content.decode()
+    assert "_auth_user_id" not in client.session
