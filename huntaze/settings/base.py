@@ -57,7 +57,12 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 
 # URLS
 # ------------------------------------------------------------------------------
@@ -291,7 +296,12 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"level": env("DJANGO_LOG_LEVEL", default="INFO"), "handlers": ["console"]},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One INFO line per HTTP call of the openai SDK is noise; errors still show.
+        "httpx2": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+    },
 }
 
 # CELERY
@@ -345,7 +355,40 @@ SPECTACULAR_SETTINGS = {
 
 # AI
 # ------------------------------------------------------------------------------
+# offline (deterministic drafts, the embedded default) | azure | openai
 AI_PROVIDER = env("AI_PROVIDER", default="offline")
+AZURE_OPENAI_ENDPOINT = env("AZURE_OPENAI_ENDPOINT", default="")
+AZURE_OPENAI_API_KEY = env("AZURE_OPENAI_API_KEY", default="")
+AZURE_OPENAI_API_VERSION = env("AZURE_OPENAI_API_VERSION", default="2024-10-21")
+OPENAI_BASE_URL = env("OPENAI_BASE_URL", default="")
+OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
+# The two models and the deployment (Azure) or model name (OpenAI-compatible) serving each.
+AI_MODELS = {
+    "mini": {
+        "model": "gpt-4o-mini",
+        "deployment": env("AZURE_OPENAI_DEPLOYMENT_MINI", default="gpt-4o-mini"),
+    },
+    "strong": {
+        "model": "gpt-4o",
+        "deployment": env("AZURE_OPENAI_DEPLOYMENT_STRONG", default="gpt-4o"),
+    },
+}
+# USD per 1M tokens: input, cached input, output.
+AI_PRICES = {
+    "gpt-4o": {"input": 2.50, "cached": 1.25, "output": 10.00},
+    "gpt-4o-mini": {"input": 0.15, "cached": 0.075, "output": 0.60},
+}
+AI_TIMEOUT_SECONDS = env.float("AI_TIMEOUT_SECONDS", default=60.0)
+# Retries by the openai SDK: exponential backoff, honouring Retry-After on 429 and 5xx.
+AI_MAX_RETRIES = env.int("AI_MAX_RETRIES", default=2)
+# A ceiling, not a target: each task asks for what it needs; this only stops a runaway answer.
+AI_MAX_OUTPUT_TOKENS = env.int("AI_MAX_OUTPUT_TOKENS", default=4096)
+AI_RESPONSE_CACHE_TTL = env.int("AI_RESPONSE_CACHE_TTL", default=60 * 60 * 24)
+# Router thresholds (see apps/content/ai/router.py for what each one weighs).
+AI_ROUTER = {
+    "analysis_score": 2.5,
+    "long_output_words": 800,
+}
 
 # STRIPE
 # ------------------------------------------------------------------------------

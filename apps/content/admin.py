@@ -1,0 +1,62 @@
+from django.contrib import admin
+
+from .models import ChatMessage, ContentItem, Conversation, GenerationJob, UsageRecord
+
+
+@admin.register(UsageRecord)
+class UsageRecordAdmin(admin.ModelAdmin):
+    """The AI ledger: read-only, since every row is a fact about a request that happened."""
+
+    list_display = (
+        "created_at",
+        "user",
+        "task",
+        "model",
+        "status",
+        "cache_hit",
+        "prompt_tokens",
+        "cached_tokens",
+        "completion_tokens",
+        "latency_ms",
+        "cost_usd",
+    )
+    list_filter = ("model", "status", "cache_hit", "fallback", "task")
+    search_fields = ("user__email", "user__handle", "route_reason", "error")
+    date_hierarchy = "created_at"
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ContentItem)
+class ContentItemAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "user", "kind", "status", "updated_at")
+    list_filter = ("status", "kind")
+    search_fields = ("title", "body", "user__email", "user__handle")
+    list_select_related = ("user",)
+    raw_id_fields = ("user", "usage")
+
+
+@admin.register(GenerationJob)
+class GenerationJobAdmin(admin.ModelAdmin):
+    list_display = ("id", "user", "task", "state", "created_at")
+    list_filter = ("state", "task")
+    raw_id_fields = ("user", "item")
+
+
+class ChatMessageInline(admin.TabularInline):
+    model = ChatMessage
+    extra = 0
+    raw_id_fields = ("usage",)
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "user", "updated_at")
+    search_fields = ("title", "user__email")
+    raw_id_fields = ("user",)
+    inlines = (ChatMessageInline,)

@@ -1,0 +1,85 @@
+"""The AI ledger and chat history. Registered under the `content` app (imported by
+apps/content/models.py), but nothing here imports the rest of apps/content."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UsageRecord(models.Model):
+    """One row per AI request: what was asked, where it went, what it cost."""
+
+    class Status(models.TextChoices):
+        OK = "ok", _("Succeeded")
+        ERROR = "error", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ai_usage"
+    )
+    task = models.CharField(max_length=20)
+    deployment = models.CharField(max_length=100, blank=True)
+    model = models.CharField(max_length=50, blank=True)
+    route_reason = models.CharField(max_length=255, blank=True)
+    prompt_version = models.CharField(max_length=30)
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    cached_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    latency_ms = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=12, decimal_places=6, default=0)
+    cache_hit = models.BooleanField(default=False)
+    fallback = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OK)
+    error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        app_label = "content"
+        ordering = ("-created_at",)
+        verbose_name = _("AI usage record")
+        verbose_name_plural = _("AI usage ledger")
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="usage_user_created"),
+            models.Index(fields=["model", "created_at"], name="usage_model_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} on {self.model or '-'} for {self.user_id} ({self.status})"
+
+
+class Conversation(models.Model):
+    """An assistant chat thread of one creator."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations"
+    )
+    title = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "content"
+        ordering = ("-updated_at",)
+
+    def __str__(self) -> str:
+        return self.title or f"Conversation {self.pk}"
+
+
+class ChatMessage(models.Model):
+    class Role(models.TextChoices):
+        USER = "user", _("You")
+        ASSISTANT = "assistant", _("Assistant")
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    role = models.CharField(max_length=10, choices=Role)
+    content = models.TextField()
+    usage = models.ForeignKey(UsageRecord, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "content"
+        ordering = ("created_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.content[:40]}"

@@ -1,0 +1,397 @@
+"""The one entry point to the AI: the studio, the chat, the API, Celery jobs and `ai_bench`
+all call `ai_generate` (or `ai_stream` for the chat).
+
+auth (the caller) -> quota -> route -> prompt -> response cache -> provider (timeouts and
+retries in the SDK, then fallback) -> ledger row -> result. A failed call leaves a ledger row
+with the error and charges nothing.
+"""
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from apps.subscriptions.plans import plan_for_tier
+from apps.users.models import Persona
+
+from . import ledger
+from .models import UsageRecord
+from .prompts import PROMPT_VERSION, PersonaText, build_messages
+from .providers import Completion, ProviderError, get_provider
+from .response_cache import (
+    response_cache_entry,
+    response_cache_key,
+    response_cache_read,
+    response_cache_valid,
+    response_cache_write,
+)
+from .router import MINI, STRONG, TASK_FAMILIES, RouteDecision, route
+
+MAX_PROMPT_CHARS = 4000
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    text: str
+    task: str
+    model: str
+    deployment: str
+    prompt_tokens: int
+    cached_tokens: int
+    completion_tokens: int
+    latency_ms: float
+    cost_usd: Decimal
+    cache_hit: bool
+    fallback: bool
+    route: RouteDecision
+    usage_id: int
+    overhead_ms: float
+    upgrade_note: str = ""
+
+
+class QuotaExceeded(Exception):
+    """The plan's monthly AI requests are used up. Nothing was called or charged."""
+
+    def __init__(self, message: str, upgrade_url: str):
+        super().__init__(message)
+        self.message = message
+        self.upgrade_url = upgrade_url
+
+
+class GenerationFailed(Exception):
+    """The provider could not answer, even after retries and fallback. Nothing was charged."""
+
+    def __init__(self, message: str, usage_id: int):
+        super().__init__(message)
+        self.message = message
+        self.usage_id = usage_id
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    task: str
+    decision: RouteDecision
+    messages: list[dict]
+    upgrade_note: str
+
+
+def persona_text_for(user) -> PersonaText:
+    try:
+        persona = user.persona
+    except Persona.DoesNotExist:
+        return PersonaText(name=user.name)
+    return PersonaText(
+        name=user.name,
+        voice=persona.voice,
+        tone=persona.tone,
+        emojis=persona.emojis,
+        words_to_avoid=tuple(persona.avoid_list),
+        languages=tuple(persona.language_list) or ("en",),
+    )
+
+
+def _validate(task: str, prompt: str) -> str:
+    if task not in TASK_FAMILIES:
+        raise ValidationError({"task": _("Unknown task type.")})
+    prompt = (prompt or "").strip()
+    if not prompt:
+        raise ValidationError({"prompt": _("Write what you would like the AI to do.")})
+    if len(prompt) > MAX_PROMPT_CHARS:
+        raise ValidationError(
+            {"prompt": _("Keep the request under %(max)s characters.") % {"max": MAX_PROMPT_CHARS}}
+        )
+    return prompt
+
+
+def quota_check(*, user, used: int | None = None) -> None:
+    """Raise QuotaExceeded when the plan's monthly requests are used up."""
+    plan = plan_for_tier(user.tier)
+    if used is None:
+        used = ledger.usage_requests_this_month(user=user)
+    if used >= plan.ai_requests_month:
+        raise QuotaExceeded(
+            _(
+                "You have used the %(count)s AI requests of your %(plan)s plan this month. "
+                "Upgrade for more, or wait for next month."
+            )
+            % {"count": plan.ai_requests_month, "plan": plan.name},
+            upgrade_url=reverse("home") + "#plans",
+        )
+
+
+def _prepare(*, user, task: str, prompt: str, history: list[dict] | None) -> _Prepared:
+    prompt = _validate(task, prompt)
+    plan = plan_for_tier(user.tier)
+    decision = route(task=task, prompt=prompt, strong_allowed=plan.strong_model)
+    messages = build_messages(
+        task=task, prompt=prompt, persona=persona_text_for(user), history=history
+    )
+    note = ""
+    if decision.downgraded:
+        note = _(
+            "Written with our fast model. This request is analysis or long form, which the Pro "
+            "and Business plans send to gpt-4o for deeper reasoning and longer texts."
+        )
+    return _Prepared(task=task, decision=decision, messages=messages, upgrade_note=note)
+
+
+def _fallback_key(decision: RouteDecision) -> str | None:
+    """The other deployment, where the rubric allows it: gpt-4o may stand in for mini, never
+    the reverse, since gpt-4o was only chosen because the request needs it."""
+    return STRONG if decision.model_key == MINI else None
+
+
+def _record(*, user, task: str, decision: RouteDecision, **fields) -> UsageRecord:
+    return UsageRecord.objects.create(
+        user=user,
+        task=task,
+        route_reason=decision.reason[:255],
+        prompt_version=PROMPT_VERSION,
+        **fields,
+    )
+
+
+def _record_completion(
+    *, user, task: str, decision: RouteDecision, completion: Completion, fallback: bool
+) -> tuple[UsageRecord, Decimal]:
+    model = _model_of(completion)
+    cost = ledger.cost_usd(
+        model=model,
+        prompt_tokens=completion.prompt_tokens,
+        cached_tokens=completion.cached_tokens,
+        completion_tokens=completion.completion_tokens,
+    )
+    record = _record(
+        user=user,
+        task=task,
+        decision=decision,
+        deployment=completion.deployment,
+        model=model,
+        prompt_tokens=completion.prompt_tokens,
+        cached_tokens=completion.cached_tokens,
+        completion_tokens=completion.completion_tokens,
+        latency_ms=round(completion.latency_ms),
+        cost_usd=cost,
+        fallback=fallback,
+    )
+    return record, cost
+
+
+def _model_of(completion: Completion) -> str:
+    """The model a deployment serves, from settings: providers may report a dated model
+    name (gpt-4o-2024-08-06) that the price table does not list."""
+    for config in settings.AI_MODELS.values():
+        if config["deployment"] == completion.deployment:
+            return config["model"]
+    return completion.model
+
+
+def _record_failure(*, user, task: str, decision: RouteDecision, error: ProviderError) -> int:
+    config = settings.AI_MODELS[decision.model_key]
+    record = _record(
+        user=user,
+        task=task,
+        decision=decision,
+        deployment=config["deployment"],
+        model=config["model"],
+        status=UsageRecord.Status.ERROR,
+        error=str(error)[:255],
+    )
+    return record.pk
+
+
+def ai_generate(
+    *,
+    user,
+    task: str,
+    prompt: str,
+    regenerate: bool = False,
+    history: list[dict] | None = None,
+    clock: Clock = time.time,
+) -> GenerationResult:
+    """Write one draft for `user`. Raises ValidationError for a bad request, QuotaExceeded
+    before any call when the plan is used up, and GenerationFailed when the provider fails.
+
+    `regenerate` skips the response cache (and refreshes it). `clock` is the time source of
+    the response cache; the benchmark passes its simulated clock.
+    """
+    started = time.perf_counter()
+    prepared = _prepare(user=user, task=task, prompt=prompt, history=history)
+    decision = prepared.decision
+    config = settings.AI_MODELS[decision.model_key]
+    max_tokens = settings.AI_MAX_OUTPUT_TOKENS
+    key = response_cache_key(
+        user_id=user.pk,
+        deployment=config["deployment"],
+        messages=prepared.messages,
+        params={"max_tokens": max_tokens},
+    )
+    # The cached answer and the month's charged requests come back in one round trip.
+    used_key = ledger.quota_cache_key(user=user)
+    found = response_cache_read([key, used_key])
+    used = ledger.usage_requests_this_month(user=user, cached=found.get(used_key))
+    quota_check(user=user, used=used)
+
+    if not regenerate and (hit := response_cache_valid(found.get(key), now=clock())):
+        record = _record(
+            user=user,
+            task=prepared.task,
+            decision=decision,
+            deployment=config["deployment"],
+            model=hit["model"],
+            cache_hit=True,
+        )
+        return GenerationResult(
+            text=hit["text"],
+            task=prepared.task,
+            model=hit["model"],
+            deployment=config["deployment"],
+            prompt_tokens=0,
+            cached_tokens=0,
+            completion_tokens=0,
+            latency_ms=0.0,
+            cost_usd=Decimal("0"),
+            cache_hit=True,
+            fallback=False,
+            route=decision,
+            usage_id=record.pk,
+            overhead_ms=(time.perf_counter() - started) * 1000,
+            upgrade_note=prepared.upgrade_note,
+        )
+
+    provider = get_provider()
+    provider_ms = 0.0
+    fallback = False
+    attempts = [decision.model_key]
+    if (other := _fallback_key(decision)) is not None:
+        attempts.append(other)
+    completion = None
+    last_error: ProviderError | None = None
+    for index, model_key in enumerate(attempts):
+        target = settings.AI_MODELS[model_key]
+        call_started = time.perf_counter()
+        try:
+            completion = provider.complete(
+                deployment=target["deployment"],
+                model=target["model"],
+                messages=prepared.messages,
+                max_tokens=max_tokens,
+            )
+        except ProviderError as exc:
+            last_error = exc
+            if not exc.retryable:
+                break
+            continue
+        finally:
+            provider_ms += (time.perf_counter() - call_started) * 1000
+        fallback = index > 0
+        break
+
+    if completion is None:
+        assert last_error is not None  # noqa: S101 - the loop ran at least once
+        usage_id = _record_failure(
+            user=user, task=prepared.task, decision=decision, error=last_error
+        )
+        raise GenerationFailed(
+            _("%(error)s Nothing was charged; please try again in a moment.")
+            % {"error": last_error},
+            usage_id=usage_id,
+        )
+
+    record, cost = _record_completion(
+        user=user, task=prepared.task, decision=decision, completion=completion, fallback=fallback
+    )
+    updates = {used_key: used + 1}
+    if not fallback:
+        updates[key] = response_cache_entry(now=clock(), text=completion.text, model=record.model)
+    response_cache_write(updates)
+    return GenerationResult(
+        text=completion.text,
+        task=prepared.task,
+        model=record.model,
+        deployment=completion.deployment,
+        prompt_tokens=completion.prompt_tokens,
+        cached_tokens=completion.cached_tokens,
+        completion_tokens=completion.completion_tokens,
+        latency_ms=completion.latency_ms,
+        cost_usd=cost,
+        cache_hit=False,
+        fallback=fallback,
+        route=decision,
+        usage_id=record.pk,
+        overhead_ms=max((time.perf_counter() - started) * 1000 - provider_ms, 0.0),
+        upgrade_note=prepared.upgrade_note,
+    )
+
+
+@dataclass(frozen=True)
+class ChatDelta:
+    text: str
+
+
+def ai_stream(
+    *, user, prompt: str, history: list[dict] | None = None, task: str = "chatbot"
+) -> Iterator[ChatDelta | GenerationResult]:
+    """Stream an assistant answer: ChatDelta pieces, then the GenerationResult.
+
+    Same quota, routing, prompt and ledger as ai_generate; the chat is never served from the
+    response cache (a conversation is rarely repeated word for word). Raises like ai_generate.
+    """
+    started = time.perf_counter()
+    prepared = _prepare(user=user, task=task, prompt=prompt, history=history)
+    used_key = ledger.quota_cache_key(user=user)
+    found = response_cache_read([used_key])
+    used = ledger.usage_requests_this_month(user=user, cached=found.get(used_key))
+    quota_check(user=user, used=used)
+    decision = prepared.decision
+    config = settings.AI_MODELS[decision.model_key]
+    provider_ms = 0.0
+    completion = None
+    call_started = time.perf_counter()
+    try:
+        for event in get_provider().stream(
+            deployment=config["deployment"],
+            model=config["model"],
+            messages=prepared.messages,
+            max_tokens=settings.AI_MAX_OUTPUT_TOKENS,
+        ):
+            if event.completion is not None:
+                completion = event.completion
+            else:
+                yield ChatDelta(event.delta)
+    except ProviderError as exc:
+        usage_id = _record_failure(user=user, task=prepared.task, decision=decision, error=exc)
+        raise GenerationFailed(
+            _("%(error)s Nothing was charged; please try again in a moment.") % {"error": exc},
+            usage_id=usage_id,
+        ) from exc
+    finally:
+        provider_ms = (time.perf_counter() - call_started) * 1000
+    assert completion is not None  # noqa: S101 - providers always end with the completion
+    record, cost = _record_completion(
+        user=user, task=prepared.task, decision=decision, completion=completion, fallback=False
+    )
+    response_cache_write({used_key: used + 1})
+    yield GenerationResult(
+        text=completion.text,
+        task=prepared.task,
+        model=record.model,
+        deployment=completion.deployment,
+        prompt_tokens=completion.prompt_tokens,
+        cached_tokens=completion.cached_tokens,
+        completion_tokens=completion.completion_tokens,
+        latency_ms=completion.latency_ms,
+        cost_usd=cost,
+        cache_hit=False,
+        fallback=False,
+        route=decision,
+        usage_id=record.pk,
+        overhead_ms=max((time.perf_counter() - started) * 1000 - provider_ms, 0.0),
+        upgrade_note=prepared.upgrade_note,
+    )

@@ -1,0 +1,93 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .ai.models import ChatMessage, Conversation, UsageRecord
+
+__all__ = ["ChatMessage", "ContentItem", "Conversation", "GenerationJob", "UsageRecord"]
+
+
+class ContentItem(models.Model):
+    """A piece of a creator's content: a draft from the studio, a scheduled or published post."""
+
+    class Kind(models.TextChoices):
+        CAPTION = "caption", _("Caption")
+        POST = "post", _("Post")
+        HASHTAGS = "hashtags", _("Hashtags")
+        BIO = "bio", _("Bio")
+        IDEAS = "ideas", _("Ideas")
+        REPLY = "dm_reply", _("Fan reply")
+        ANSWER = "chatbot", _("Answer")
+        STRATEGY = "strategy", _("Strategy")
+        COMPLIANCE = "compliance", _("Compliance check")
+        LONGFORM = "longform", _("Long form")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="content_items"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.POST)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body = models.TextField(_("text"), max_length=20000)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    prompt = models.TextField(_("request"), blank=True, max_length=4000)
+    usage = models.ForeignKey(
+        UsageRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scheduled_for = models.DateTimeField(_("publish at"), null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-updated_at",)
+        verbose_name = _("content item")
+        verbose_name_plural = _("content items")
+        indexes = [
+            models.Index(fields=["user", "status", "-updated_at"], name="content_user_status")
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.body[:60]
+
+
+class GenerationJob(models.Model):
+    """A generation run by a Celery worker; the studio polls it for progress."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Writing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_jobs"
+    )
+    task = models.CharField(max_length=20)
+    prompt = models.TextField(max_length=4000)
+    regenerate = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    item = models.ForeignKey(
+        ContentItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.task} job {self.pk} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
