@@ -71,7 +71,7 @@ class GenerationJob(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_jobs"
     )
-    task = models.CharField(max_length=20)
+    task = models.CharField(max_length=20, choices=ContentItem.Kind)
     prompt = models.TextField(max_length=4000)
     regenerate = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=State, default=State.QUEUED)

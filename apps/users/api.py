@@ -7,13 +7,13 @@ from rest_framework.views import APIView
 class MeApi(APIView):
     """The account the API key belongs to."""
 
-    class OutputSerializer(serializers.Serializer):
+    class MeOutputSerializer(serializers.Serializer):
         email = serializers.EmailField()
         name = serializers.CharField()
         handle = serializers.CharField(allow_null=True)
         role = serializers.CharField()
         tier = serializers.CharField()
 
-    @extend_schema(responses=OutputSerializer, summary="Who am I")
+    @extend_schema(responses=MeOutputSerializer, summary="Who am I")
     def get(self, request):
-        return Response(self.OutputSerializer(request.user).data)
+        return Response(self.MeOutputSerializer(request.user).data)

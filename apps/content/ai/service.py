@@ -96,7 +96,8 @@ def persona_text_for(user) -> PersonaText:
     )
 
 
-def _validate(task: str, prompt: str) -> str:
+def ai_validate_request(task: str, prompt: str) -> str:
+    """The cleaned prompt, or ValidationError naming the field at fault."""
     if task not in TASK_FAMILIES:
         raise ValidationError({"task": _("Unknown task type.")})
     prompt = (prompt or "").strip()
@@ -126,7 +127,7 @@ def quota_check(*, user, used: int | None = None) -> None:
 
 
 def _prepare(*, user, task: str, prompt: str, history: list[dict] | None) -> _Prepared:
-    prompt = _validate(task, prompt)
+    prompt = ai_validate_request(task, prompt)
     plan = plan_for_tier(user.tier)
     decision = route(task=task, prompt=prompt, strong_allowed=plan.strong_model)
     messages = build_messages(

@@ -1,0 +1,64 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.content.ai.simulator import AzureSimulator, Scripted
+from apps.content.models import ContentItem
+from apps.users.services import DEMO_PASSWORD, demo_users_seed
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def azure_live(settings):
+    with AzureSimulator(api_key="live-key") as sim:
+        settings.AI_PROVIDER = "azure"
+        settings.AZURE_OPENAI_ENDPOINT = sim.endpoint
+        settings.AZURE_OPENAI_API_KEY = "live-key"
+        yield sim
+
+
+def _log_in(page, live_server):
+    demo_users_seed()
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill("demo@huntaze.local")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+
+
+def test_write_a_caption_edit_it_and_save_it(page, live_server, azure_live):
+    azure_live.script(Scripted(text="Golden hour, golden mood ✨"))
+    _log_in(page, live_server)
+    page.get_by_role("link", name="Studio").first.click()
+    page.get_by_label("What do you need?").select_option("caption")
+    page.get_by_label("Your request").fill("Caption for my sunset beach shoot")
+    page.get_by_role("button", name="Write it").click()
+
+    draft = page.get_by_label("Text")
+    expect(draft).to_have_value("Golden hour, golden mood ✨")
+    expect(page.get_by_text("gpt-4o-mini")).to_be_visible()
+    assert page.url.endswith("/studio/")  # htmx swapped the result in place
+
+    draft.fill("Golden hour, golden mood ✨ New set Friday.")
+    page.get_by_role("button", name="Save to library").click()
+    expect(page.get_by_text("Draft saved to your library.")).to_be_visible()
+    assert ContentItem.objects.get().body == "Golden hour, golden mood ✨ New set Friday."
+
+
+def test_the_assistant_streams_its_answer(page, live_server, azure_live):
+    azure_live.script(Scripted(text="Post your teaser at 7pm and pin it for a day."))
+    _log_in(page, live_server)
+    page.goto(live_server.url + "/studio/chat/")
+    page.get_by_label("Message").fill("When should I post my teaser?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".bubble-user")).to_have_text("When should I post my teaser?")
+    expect(page.locator(".bubble-assistant")).to_have_text(
+        "Post your teaser at 7pm and pin it for a day."
+    )
+    expect(page).to_have_url(re.compile(r"/studio/chat/\d+/$"))
+    page.reload()
+    expect(page.locator(".bubble-assistant")).to_contain_text(
+        "Post your teaser at 7pm and pin it for a day."
+    )

@@ -1,0 +1,219 @@
+"""The studio and the assistant chat through their pages, with the Azure simulator."""
+
+import json
+import re
+
+import pytest
+
+from apps.content.ai.models import ChatMessage, Conversation, UsageRecord
+from apps.content.ai.simulator import Scripted
+from apps.content.models import ContentItem, GenerationJob
+from apps.users.models import User
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def creator_client(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_studio_page_offers_every_task(creator_client):
+    response = creator_client.get("/studio/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for task in ("caption", "dm_reply", "strategy", "longform", "compliance"):
+        assert f'value="{task}"' in html
+    assert 'hx-post="/studio/"' in html
+
+
+def test_fans_have_no_studio(client):
+    client.force_login(UserFactory(role=User.Role.FAN, handle=None))
+    assert client.get("/studio/")["Location"] == "/settings/profile/"
+
+
+def test_a_request_becomes_a_draft_with_its_figures(
+    azure, creator_client, user, django_capture_on_commit_callbacks
+):
+    azure.script(Scripted(text="Salt in my hair, sun on my skin ☀️"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = creator_client.post(
+            "/studio/", {"task": "caption", "prompt": "Caption for my beach shoot"}
+        )
+    assert response.status_code == 302
+    job = GenerationJob.objects.get(user=user)
+    assert response["Location"] == f"/studio/jobs/{job.pk}/"
+    assert job.state == "done" and job.item.body == "Salt in my hair, sun on my skin ☀️"
+    assert job.item.status == "draft" and job.item.kind == "caption"
+
+    page = creator_client.get(response["Location"]).content.decode()
+    assert "Salt in my hair" in page
+    assert "gpt-4o-mini" in page and "Why this model" in page and "fresh" in page
+    assert 'http-equiv="refresh"' not in page  # finished: no more refreshing
+
+
+def test_htmx_gets_the_job_fragment_and_polls_until_done(creator_client, user):
+    job = GenerationJob.objects.create(user=user, task="caption", prompt="Queued one")
+    response = creator_client.get(f"/studio/jobs/{job.pk}/", headers={"hx-request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html
+    assert f'hx-get="/studio/jobs/{job.pk}/"' in html and "Queued" in html
+    full = creator_client.get(f"/studio/jobs/{job.pk}/").content.decode()
+    assert 'http-equiv="refresh"' in full  # progress without JavaScript too
+
+
+def test_the_draft_is_edited_and_saved(
+    azure, creator_client, user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        creator_client.post("/studio/", {"task": "post", "prompt": "Promo for my new set"})
+    item = ContentItem.objects.get(user=user)
+    response = creator_client.post(
+        f"/studio/drafts/{item.pk}/", {"title": "Promo", "body": "Edited text"}
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.body) == ("Promo", "Edited text")
+    response = creator_client.post(f"/studio/drafts/{item.pk}/", {"title": "Promo", "body": "  "})
+    assert response.status_code == 400
+    item.refresh_from_db()
+    assert item.body == "Edited text"
+
+
+def test_regenerate_skips_the_cache(
+    azure, creator_client, user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        creator_client.post("/studio/", {"task": "caption", "prompt": "Caption for spa day"})
+    job = GenerationJob.objects.get(user=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = creator_client.post(f"/studio/jobs/{job.pk}/regenerate/")
+    new_job = GenerationJob.objects.exclude(pk=job.pk).get()
+    assert response["Location"] == f"/studio/jobs/{new_job.pk}/"
+    assert new_job.regenerate and new_job.state == "done"
+    assert len(azure.requests) == 2
+    assert not UsageRecord.objects.filter(cache_hit=True).exists()
+
+
+def test_a_provider_failure_shows_a_clear_error_and_charges_nothing(
+    azure, creator_client, user, settings, django_capture_on_commit_callbacks
+):
+    settings.AI_MAX_RETRIES = 0
+    azure.script(Scripted(status=500), Scripted(status=500))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = creator_client.post("/studio/", {"task": "caption", "prompt": "Caption now"})
+    job = GenerationJob.objects.get(user=user)
+    assert job.state == "failed" and "Nothing was charged" in job.error
+    page = creator_client.get(response["Location"]).content.decode()
+    assert "We could not write this draft." in page and "Try again" in page
+    assert not ContentItem.objects.exists()
+    assert not UsageRecord.objects.filter(status="ok").exists()
+
+
+def test_bad_requests_show_errors_next_to_the_field(creator_client):
+    response = creator_client.post("/studio/", {"task": "caption", "prompt": ""})
+    assert response.status_code == 400
+    assert 'id="id_prompt_error"' in response.content.decode()
+    response = creator_client.post("/studio/", {"task": "poem", "prompt": "hi"})
+    assert response.status_code == 400
+    assert 'id="id_task_error"' in response.content.decode()
+    assert not GenerationJob.objects.exists()
+
+
+def test_the_quota_message_offers_the_upgrade(creator_client, user):
+    for _n in range(50):
+        UsageRecord.objects.create(user=user, task="caption", prompt_version="v")
+    response = creator_client.post("/studio/", {"task": "caption", "prompt": "One more"})
+    assert response.status_code == 402
+    assert "Upgrade for more" in response.content.decode()
+    assert not GenerationJob.objects.exists()
+
+
+def test_nobody_sees_another_creators_jobs_or_drafts(creator_client):
+    other = UserFactory()
+    job = GenerationJob.objects.create(user=other, task="caption", prompt="Theirs")
+    item = ContentItem.objects.create(user=other, body="Their draft")
+    assert creator_client.get(f"/studio/jobs/{job.pk}/").status_code == 404
+    assert creator_client.post(f"/studio/jobs/{job.pk}/regenerate/").status_code == 404
+    assert creator_client.post(f"/studio/drafts/{item.pk}/", {"body": "mine"}).status_code == 404
+    assert creator_client.post(f"/studio/drafts/{item.pk}/delete/").status_code == 404
+    item.refresh_from_db()
+    assert item.body == "Their draft"
+
+
+def test_chat_without_javascript_answers_in_the_request(azure, creator_client, user):
+    azure.script(Scripted(text="Evenings, 7 to 9pm."))
+    response = creator_client.post("/studio/chat/", {"content": "When do my fans read?"})
+    conversation = Conversation.objects.get(user=user)
+    assert response["Location"] == f"/studio/chat/{conversation.pk}/"
+    page = creator_client.get(response["Location"]).content.decode()
+    assert "When do my fans read?" in page and "Evenings, 7 to 9pm." in page
+    assert conversation.title == "When do my fans read?"
+
+
+def _sse_events(response) -> list[tuple[str, object]]:
+    body = b"".join(response.streaming_content).decode()
+    return [
+        (match.group(1), json.loads(match.group(2)))
+        for match in re.finditer(r"event: (\w+)\ndata: (.*)\n\n", body)
+    ]
+
+
+def test_chat_streams_the_answer_with_server_sent_events(azure, creator_client, user):
+    azure.script(Scripted(text="Start with a poll, then a teaser."))
+    response = creator_client.post(
+        "/studio/chat/",
+        {"content": "How do I warm up fans?"},
+        headers={"x-requested-with": "fetch"},
+    )
+    assert response.status_code == 201
+    data = response.json()
+    stream = creator_client.get(data["stream_url"])
+    assert stream["Content-Type"] == "text/event-stream"
+    events = _sse_events(stream)
+    assert events[-1] == ("done", {})
+    assert (
+        "".join(text for name, text in events if name == "delta")
+        == "Start with a poll, then a teaser."
+    )
+    answer = ChatMessage.objects.get(role="assistant")
+    assert answer.content == "Start with a poll, then a teaser." and answer.usage.status == "ok"
+    # The history goes with the next question.
+    creator_client.post(
+        data["conversation_url"],
+        {"content": "And after that?"},
+        headers={"x-requested-with": "fetch"},
+    )
+    list(creator_client.get(data["stream_url"]).streaming_content)
+    sent = azure.requests[-1]["body"]["messages"]
+    assert [m["content"] for m in sent[-3:]] == [
+        "How do I warm up fans?",
+        "Start with a poll, then a teaser.",
+        "And after that?",
+    ]
+
+
+def test_a_failed_stream_says_why_and_the_question_can_be_answered_later(
+    azure, creator_client, user, settings
+):
+    settings.AI_MAX_RETRIES = 0
+    azure.script(Scripted(status=500))
+    data = creator_client.post(
+        "/studio/chat/", {"content": "Is this allowed?"}, headers={"x-requested-with": "fetch"}
+    ).json()
+    events = _sse_events(creator_client.get(data["stream_url"]))
+    assert events[-1][0] == "error" and "Nothing was charged" in events[-1][1]
+    page = creator_client.get(data["conversation_url"]).content.decode()
+    assert "has no answer yet" in page
+    response = creator_client.post(data["conversation_url"], {"action": "answer"})
+    assert response.status_code == 302
+    assert ChatMessage.objects.filter(role="assistant").count() == 1
+
+
+def test_nobody_reads_another_creators_conversation(creator_client):
+    other = Conversation.objects.create(user=UserFactory(), title="Private")
+    assert creator_client.get(f"/studio/chat/{other.pk}/").status_code == 404
+    assert creator_client.get(f"/studio/chat/{other.pk}/stream/").status_code == 404
+    assert creator_client.post(f"/studio/chat/{other.pk}/", {"content": "hi"}).status_code == 404
