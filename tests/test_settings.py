@@ -72,7 +72,7 @@ def test_nothing_set_runs_on_the_embedded_defaults():
         "db": "django.db.backends.sqlite3",
         "cache": "django.core.cache.backends.locmem.LocMemCache",
         "eager": True,
-        "broker": "memory://",
+        "broker": "memory://localhost/",
         "storage": "django.core.files.storage.FileSystemStorage",
         "email": "django.core.mail.backends.console.EmailBackend",
         "ai": "offline",

@@ -265,6 +265,7 @@ def test_the_offline_provider_writes_marked_drafts(user, settings):
     settings.AI_PROVIDER = "offline"
     result = ai_generate(user=user, task="caption", prompt="Caption for the beach")
     assert result.text.startswith("[Offline draft")
+    assert result.cost_usd == 0 and UsageRecord.objects.get(pk=result.usage_id).cost_usd == 0
     assert json.dumps(result.text)  # plain text
 
 

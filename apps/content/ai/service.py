@@ -162,12 +162,14 @@ def _record_completion(
     *, user, task: str, decision: RouteDecision, completion: Completion, fallback: bool
 ) -> tuple[UsageRecord, Decimal]:
     model = _model_of(completion)
-    cost = ledger.cost_usd(
-        model=model,
-        prompt_tokens=completion.prompt_tokens,
-        cached_tokens=completion.cached_tokens,
-        completion_tokens=completion.completion_tokens,
-    )
+    cost = Decimal("0")
+    if completion.billable:
+        cost = ledger.cost_usd(
+            model=model,
+            prompt_tokens=completion.prompt_tokens,
+            cached_tokens=completion.cached_tokens,
+            completion_tokens=completion.completion_tokens,
+        )
     record = _record(
         user=user,
         task=task,

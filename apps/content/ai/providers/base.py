@@ -12,6 +12,7 @@ class Completion:
     cached_tokens: int
     completion_tokens: int
     latency_ms: float
+    billable: bool = True  # the offline provider's drafts cost nothing
 
 
 @dataclass(frozen=True)

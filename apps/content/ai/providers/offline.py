@@ -41,6 +41,7 @@ class OfflineProvider:
             cached_tokens=0,
             completion_tokens=_tokens(text),
             latency_ms=(time.perf_counter() - started) * 1000,
+            billable=False,
         )
 
     def stream(
