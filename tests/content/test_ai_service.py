@@ -276,3 +276,18 @@ def test_staff_read_the_ledger_in_the_admin(azure, pro_user, client, staff_user)
     assert response.status_code == 200
     assert pro_user.email in response.content.decode()
     assert client.get("/admin/content/usagerecord/add/").status_code == 403
+
+
+def test_any_openai_compatible_server_works_too(pro_user, settings):
+    from apps.content.ai.simulator import AzureSimulator
+
+    with AzureSimulator(api_key="compat-key") as sim:
+        settings.AI_PROVIDER = "openai"
+        settings.OPENAI_BASE_URL = sim.endpoint + "/v1"
+        settings.OPENAI_API_KEY = "compat-key"
+        sim.script(Scripted(text="Compatible!"))
+        result = ai_generate(
+            user=pro_user, task="caption", prompt="Caption via a compatible server"
+        )
+    assert result.text == "Compatible!"
+    assert sim.requests[-1]["body"]["model"] == "gpt-4o-mini"  # the model name travels in the body
