@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from apps.users.admin_actions import with_reason
 
 from .models import ChatMessage, ContentItem, Conversation, GenerationJob, UsageRecord
+from .services import content_item_moderate
 
 
 @admin.register(UsageRecord)
@@ -34,11 +38,22 @@ class UsageRecordAdmin(admin.ModelAdmin):
 
 @admin.register(ContentItem)
 class ContentItemAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "user", "kind", "status", "updated_at")
-    list_filter = ("status", "kind")
+    list_display = ("__str__", "user", "kind", "status", "published_at", "moderated_at")
+    list_filter = ("status", "kind", ("moderated_at", admin.EmptyFieldListFilter))
     search_fields = ("title", "body", "user__email", "user__handle")
     list_select_related = ("user",)
     raw_id_fields = ("user", "usage")
+    readonly_fields = ("moderated_at", "moderation_reason", "published_at")
+    actions = ("take_down",)
+
+    take_down = admin.action(description=_("Take down: unpublish with a reason"))(
+        with_reason(
+            title="Take posts down",
+            explanation="They leave the public page at once and cannot be published again.",
+            submit_label="Take down",
+            apply=lambda item, reason: content_item_moderate(item=item, reason=reason),
+        )
+    )
 
 
 @admin.register(GenerationJob)

@@ -58,3 +58,49 @@ class ChatForm(forms.Form):
             attrs={"rows": 2, "placeholder": _("Ask anything about your content or your business")}
         ),
     )
+
+
+class LibraryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All types")), *ContentItem.Kind.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *ContentItem.Status.choices],
+    )
+
+
+class ContentItemForm(forms.ModelForm):
+    class Meta:
+        model = ContentItem
+        fields = ("kind", "title", "body")
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+
+def _time_zone_choices():
+    from apps.users.models import available_timezones
+
+    return [(name, name) for name in sorted(available_timezones())]
+
+
+class ScheduleForm(forms.Form):
+    scheduled_for = forms.DateTimeField(
+        label=_("Publish at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        when, zone = cleaned.get("scheduled_for"), cleaned.get("time_zone")
+        if when and zone:
+            import zoneinfo
+
+            from django.utils import timezone
+
+            naive = timezone.make_naive(when) if timezone.is_aware(when) else when
+            cleaned["scheduled_for"] = naive.replace(tzinfo=zoneinfo.ZoneInfo(zone))
+        return cleaned

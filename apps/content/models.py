@@ -41,8 +41,11 @@ class ContentItem(models.Model):
     usage = models.ForeignKey(
         UsageRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    slug = models.SlugField(_("address"), max_length=80, blank=True)
     scheduled_for = models.DateTimeField(_("publish at"), null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderation_reason = models.CharField(_("moderation reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -51,11 +54,24 @@ class ContentItem(models.Model):
         verbose_name = _("content item")
         verbose_name_plural = _("content items")
         indexes = [
-            models.Index(fields=["user", "status", "-updated_at"], name="content_user_status")
+            models.Index(fields=["user", "status", "-updated_at"], name="content_user_status"),
+            models.Index(fields=["user", "status", "-published_at"], name="content_public_page"),
+            models.Index(fields=["status", "scheduled_for"], name="content_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "slug"],
+                condition=~models.Q(slug=""),
+                name="content_unique_slug_per_user",
+            )
         ]
 
     def __str__(self) -> str:
         return self.title or self.body[:60]
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
 
 class GenerationJob(models.Model):

@@ -24,3 +24,9 @@ def conversation_list_for_user(*, user) -> QuerySet[Conversation]:
 
 def conversation_get_for_user(*, user, conversation_id: int) -> Conversation:
     return get_object_or_404(Conversation, pk=conversation_id, user=user)
+
+
+def content_scheduled(*, user, limit: int = 5) -> QuerySet[ContentItem]:
+    return ContentItem.objects.filter(user=user, status=ContentItem.Status.SCHEDULED).order_by(
+        "scheduled_for"
+    )[:limit]

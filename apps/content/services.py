@@ -5,6 +5,8 @@ from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .ai.service import (
@@ -18,6 +20,7 @@ from .ai.service import (
     quota_check,
 )
 from .models import ChatMessage, ContentItem, Conversation, GenerationJob
+from .public import public_cache_invalidate
 
 logger = logging.getLogger(__name__)
 
@@ -171,3 +174,185 @@ def chat_pending_question(*, conversation: Conversation) -> ChatMessage | None:
     """The last message if the creator asked it and it has no answer yet."""
     last = conversation.messages.order_by("-pk").first()
     return last if last is not None and last.role == ChatMessage.Role.USER else None
+
+
+# Library ---------------------------------------------------------------------------------
+
+
+def _invalidate_public(item: ContentItem, was_public: bool) -> None:
+    if was_public or item.status == ContentItem.Status.PUBLISHED:
+        handle = item.user.handle
+        transaction.on_commit(lambda: public_cache_invalidate(handle))
+
+
+def _unique_slug(item: ContentItem) -> str:
+    base = slugify(item.title or item.body[:60])[:60].strip("-") or "post"
+    slug, number = base, 2
+    while ContentItem.objects.filter(user=item.user, slug=slug).exclude(pk=item.pk).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+@transaction.atomic
+def content_item_create(*, user, kind: str, title: str, body: str) -> ContentItem:
+    item = ContentItem(user=user, kind=kind, title=title.strip(), body=body.strip())
+    item.full_clean(exclude=["usage"])
+    item.save()
+    return item
+
+
+@transaction.atomic
+def content_item_edit(*, item: ContentItem, kind: str, title: str, body: str) -> ContentItem:
+    """Change a post's text; a published post changes on the public page too."""
+    item.kind = kind
+    content_item_update(item=item, title=title, body=body)
+    _invalidate_public(item, was_public=item.is_public)
+    return item
+
+
+@transaction.atomic
+def content_item_duplicate(*, item: ContentItem) -> ContentItem:
+    copy = ContentItem(
+        user=item.user,
+        kind=item.kind,
+        title=(_("Copy of %(title)s") % {"title": item.title})[:200] if item.title else "",
+        body=item.body,
+        prompt=item.prompt,
+    )
+    copy.full_clean(exclude=["usage"])
+    copy.save()
+    return copy
+
+
+@transaction.atomic
+def content_item_publish(*, item: ContentItem, now=None) -> ContentItem:
+    if item.moderated_at is not None:
+        raise ValidationError(_("Staff took this post down; it cannot be published again."))
+    item.status = ContentItem.Status.PUBLISHED
+    item.published_at = now or timezone.now()
+    item.scheduled_for = None
+    if not item.slug:
+        item.slug = _unique_slug(item)
+    item.save(update_fields=["status", "published_at", "scheduled_for", "slug", "updated_at"])
+    _invalidate_public(item, was_public=True)
+    return item
+
+
+@transaction.atomic
+def content_item_schedule(*, item: ContentItem, when) -> ContentItem:
+    """Publish later. `when` is an aware datetime in the future."""
+    if timezone.is_naive(when):
+        raise ValidationError({"scheduled_for": _("The time needs a time zone.")})
+    if when <= timezone.now():
+        raise ValidationError({"scheduled_for": _("Pick a time in the future.")})
+    if item.moderated_at is not None:
+        raise ValidationError(_("Staff took this post down; it cannot be published again."))
+    was_public = item.is_public
+    item.status = ContentItem.Status.SCHEDULED
+    item.scheduled_for = when
+    item.save(update_fields=["status", "scheduled_for", "updated_at"])
+    _invalidate_public(item, was_public=was_public)
+    return item
+
+
+@transaction.atomic
+def content_item_set_status(*, item: ContentItem, status: str) -> ContentItem:
+    """Back to draft (unpublish or unschedule) or archive."""
+    if status not in (ContentItem.Status.DRAFT, ContentItem.Status.ARCHIVED):
+        raise ValidationError(_("Use publish or schedule for that."))
+    was_public = item.is_public
+    item.status = status
+    item.scheduled_for = None
+    item.save(update_fields=["status", "scheduled_for", "updated_at"])
+    _invalidate_public(item, was_public=was_public)
+    return item
+
+
+@transaction.atomic
+def content_item_remove(*, item: ContentItem) -> None:
+    was_public = item.is_public
+    handle = item.user.handle
+    item.delete()
+    if was_public:
+        transaction.on_commit(lambda: public_cache_invalidate(handle))
+
+
+def content_publish_due(*, now=None) -> int:
+    """Publish every scheduled post whose time has come. Safe to run twice, or in two
+    workers at once: each post is locked and re-checked before it is published."""
+    now = now or timezone.now()
+    published = 0
+    due = ContentItem.objects.filter(
+        status=ContentItem.Status.SCHEDULED, scheduled_for__lte=now
+    ).values_list("pk", flat=True)
+    for pk in list(due[:500]):
+        with transaction.atomic():
+            item = (
+                ContentItem.objects.select_for_update(skip_locked=True)
+                .select_related("user")
+                .filter(pk=pk, status=ContentItem.Status.SCHEDULED, scheduled_for__lte=now)
+                .first()
+            )
+            if item is None:
+                continue
+            content_item_publish(item=item, now=item.scheduled_for)
+            published += 1
+    if published:
+        logger.info("published %s scheduled posts", published)
+    return published
+
+
+@transaction.atomic
+def content_item_moderate(*, item: ContentItem, reason: str) -> ContentItem:
+    """Staff take a post off the public page, with the reason recorded."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"moderation_reason": _("Say why the post is taken down.")})
+    was_public = item.is_public
+    item.status = ContentItem.Status.ARCHIVED
+    item.scheduled_for = None
+    item.moderated_at = timezone.now()
+    item.moderation_reason = reason[:300]
+    item.save(
+        update_fields=["status", "scheduled_for", "moderated_at", "moderation_reason", "updated_at"]
+    )
+    _invalidate_public(item, was_public=was_public)
+    return item
+
+
+DEMO_POSTS = [
+    ("Sunrise session", "Up at 5 for the sunrise session. Worth every yawn. New set is live now!"),
+    ("Gym day", "Leg day done. Who else is skipping stairs tomorrow?"),
+    (
+        "Behind the scenes",
+        "A peek at how the beach shoot really went: sand everywhere, no regrets.",
+    ),
+]
+
+
+@transaction.atomic
+def demo_content_seed() -> None:
+    """Published posts, a draft and a scheduled post for the demo creator (idempotent)."""
+    from apps.users.models import User
+
+    creator = User.objects.get(handle="demo")
+    if ContentItem.objects.filter(user=creator).exists():
+        return
+    now = timezone.now()
+    for index, (title, body) in enumerate(DEMO_POSTS):
+        item = content_item_create(user=creator, kind=ContentItem.Kind.POST, title=title, body=body)
+        content_item_publish(item=item, now=now - timezone.timedelta(days=len(DEMO_POSTS) - index))
+    content_item_create(
+        user=creator,
+        kind=ContentItem.Kind.CAPTION,
+        title="Pool party teaser",
+        body="Saturday. Pool. You know where to find the rest. 💦",
+    )
+    later = content_item_create(
+        user=creator,
+        kind=ContentItem.Kind.POST,
+        title="Weekend drop",
+        body="The weekend set drops now!",
+    )
+    content_item_schedule(item=later, when=now + timezone.timedelta(days=2))

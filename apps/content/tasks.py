@@ -1,9 +1,15 @@
 from celery import shared_task
 
-from .services import generation_job_run
+from .services import content_publish_due, generation_job_run
 
 
 @shared_task(ignore_result=True)
 def generation_run(job_id: str) -> None:
     """Run one studio or API generation. Idempotent: a finished job is left alone."""
     generation_job_run(job_id=job_id)
+
+
+@shared_task(ignore_result=True)
+def publish_due() -> int:
+    """Every minute from beat: publish scheduled posts whose time has come. Idempotent."""
+    return content_publish_due()

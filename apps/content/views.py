@@ -1,3 +1,4 @@
+import datetime
 import json
 
 from django.contrib import messages
@@ -6,9 +7,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.analytics.models import Event
+from apps.analytics.selectors import events_count_since
 from apps.subscriptions.plans import DEFAULT_PLANS
 from apps.users.views import creator_required
 
@@ -24,9 +28,19 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The creator's home: recent drafts, and shortcuts."""
-    drafts = list(selectors.content_recent_drafts(user=request.user))
-    return render(request, "content/dashboard.html", {"drafts": drafts})
+    """The creator's home: what goes out next, recent drafts, this week's clicks, shortcuts."""
+    user = request.user
+    if not user.is_creator:
+        return redirect("feed")
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    context = {
+        "drafts": list(selectors.content_recent_drafts(user=user)),
+        "scheduled": list(selectors.content_scheduled(user=user)),
+        "clicks_this_week": events_count_since(
+            creator=user, kind=Event.Kind.LINK_CLICK, since=week_ago
+        ),
+    }
+    return render(request, "content/dashboard.html", context)
 
 
 def _add_errors(form, exc: ValidationError) -> None:

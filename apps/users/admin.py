@@ -3,8 +3,10 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .admin_actions import with_reason
 from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .models import ApiKey, Link, Persona, User
+from .services import user_suspend, user_unsuspend
 
 
 class PersonaInline(admin.StackedInline):
@@ -47,9 +49,23 @@ class UserAdmin(BaseUserAdmin):
         "is_active",
         "created_at",
     )
-    list_filter = ("role", "tier", "is_staff", "is_active")
+    list_filter = (
+        "role",
+        "tier",
+        "is_staff",
+        "is_active",
+        ("suspended_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("email", "handle", "name")
-    readonly_fields = ("created_at", "updated_at", "last_login", "onboarded_at")
+    readonly_fields = (
+        "created_at",
+        "updated_at",
+        "last_login",
+        "onboarded_at",
+        "suspended_at",
+        "suspension_reason",
+    )
+    actions = ("suspend", "lift_suspension")
     inlines = (PersonaInline, LinkInline, ApiKeyInline)
 
     def get_inlines(self, request, obj):
@@ -58,7 +74,11 @@ class UserAdmin(BaseUserAdmin):
 
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Profile"), {"fields": ("name", "handle", "role", "tier", "bio", "avatar")}),
+        (
+            _("Profile"),
+            {"fields": ("name", "handle", "role", "tier", "bio", "avatar", "time_zone")},
+        ),
+        (_("Moderation"), {"fields": ("suspended_at", "suspension_reason")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -74,3 +94,19 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    suspend = admin.action(description=_("Suspend: take the public page down"))(
+        with_reason(
+            title="Suspend creators",
+            explanation="Their public pages, posts and links stop answering (404) at once.",
+            submit_label="Suspend",
+            apply=lambda user, reason: user_suspend(user=user, reason=reason),
+        )
+    )
+
+    @admin.action(description=_("Lift the suspension"))
+    def lift_suspension(self, request, queryset):
+        for user in queryset.filter(suspended_at__isnull=False):
+            user_unsuspend(user=user)
+            self.log_change(request, user, "Suspension lifted")
+        self.message_user(request, _("Suspensions lifted."))

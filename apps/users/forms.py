@@ -4,7 +4,15 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import RESERVED_HANDLES, ApiKey, Link, Persona, User, handle_validator
+from .models import (
+    RESERVED_HANDLES,
+    ApiKey,
+    Link,
+    Persona,
+    User,
+    available_timezones,
+    handle_validator,
+)
 from .services import avatar_process
 
 
@@ -18,6 +26,10 @@ class UserAdminChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+def _TIME_ZONES() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
 
 
 def clean_handle_value(value: str, *, instance: User | None = None) -> str:
@@ -95,9 +107,11 @@ class ProfileForm(forms.ModelForm):
         ),
     )
 
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=lambda: _TIME_ZONES())
+
     class Meta:
         model = User
-        fields = ("name", "handle", "bio")
+        fields = ("name", "handle", "bio", "time_zone")
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):

@@ -1,7 +1,9 @@
 import logging
+import zoneinfo
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -27,3 +29,21 @@ class ServiceUnavailableMiddleware:
         response = render(request, "503.html", status=503)
         response["Retry-After"] = "30"
         return response
+
+
+class UserTimezoneMiddleware:
+    """Show dates in the signed-in user's own time zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

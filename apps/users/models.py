@@ -1,4 +1,6 @@
 import uuid
+from functools import cache
+from zoneinfo import available_timezones as _zoneinfo_timezones
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -9,6 +11,12 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+@cache
+def available_timezones() -> frozenset[str]:
+    return frozenset(_zoneinfo_timezones())
+
 
 # Words that would collide with our own URLs or impersonate the platform.
 RESERVED_HANDLES = frozenset(
@@ -134,6 +142,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     bio = models.TextField(_("bio"), max_length=500, blank=True)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
     onboarded_at = models.DateTimeField(_("onboarded"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        help_text=_("Scheduled posts go out at this local time."),
+    )
+    suspended_at = models.DateTimeField(_("suspended"), null=True, blank=True)
+    suspension_reason = models.CharField(_("suspension reason"), max_length=300, blank=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("joined"), default=timezone.now)
@@ -159,6 +175,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+        if self.time_zone not in available_timezones():
+            raise ValidationError({"time_zone": _("Pick a time zone from the list.")})
         if self.handle:
             self.handle = self.handle.lower()
             if self.handle in RESERVED_HANDLES:
@@ -177,6 +195,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_creator(self) -> bool:
         return self.role == self.Role.CREATOR
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
 
     @property
     def needs_onboarding(self) -> bool:
@@ -290,3 +312,26 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Follow(models.Model):
+    """A fan (or any user) following a creator, for the feed."""
+
+    follower = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following"
+    )
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followers"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "creator"], name="follow_once"),
+            models.CheckConstraint(
+                condition=~models.Q(follower=models.F("creator")), name="follow_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.follower_id} follows {self.creator_id}"

@@ -16,7 +16,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from apps.subscriptions.plans import plan_for_tier
 
-from .models import ApiKey, Link, Persona, User
+from .models import ApiKey, Follow, Link, Persona, User
+from .signals import public_profile_changed
 
 DEMO_PASSWORD = "huntaze-demo"  # noqa: S105 - a published demo credential, DEBUG only
 API_KEY_PREFIX = "hz_"
@@ -35,6 +36,14 @@ def user_ensure_verified_email(*, user: User) -> None:
     """Mark the user's address as verified and primary, as allauth expects for log-in."""
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+
+
+def _public_changed(user: User, *handles: str | None) -> None:
+    """Tell listeners (the public page cache) once the transaction commits."""
+    names = tuple(sorted({h for h in (*handles, user.handle) if h}))
+    transaction.on_commit(
+        lambda: public_profile_changed.send(sender=User, user=user, handles=names)
     )
 
 
@@ -81,13 +90,17 @@ def user_update_profile(
     name: str,
     handle: str | None,
     bio: str,
+    time_zone: str | None = None,
     avatar: ContentFile | None = None,
     remove_avatar: bool = False,
 ) -> User:
     """Save a user's public profile. `avatar` is the output of avatar_process."""
+    old_handle = User.objects.filter(pk=user.pk).values_list("handle", flat=True).first()
     user.name = name.strip()
     user.handle = (handle or "").strip().lower() or None
     user.bio = bio.strip()
+    if time_zone:
+        user.time_zone = time_zone
     old_avatar = user.avatar.name if user.avatar else ""
     if avatar is not None:
         user.avatar.save(avatar.name, avatar, save=False)
@@ -98,6 +111,7 @@ def user_update_profile(
     if old_avatar and old_avatar != (user.avatar.name if user.avatar else ""):
         storage = user.avatar.storage
         transaction.on_commit(lambda: storage.delete(old_avatar))
+    _public_changed(user, old_handle)
     return user
 
 
@@ -149,6 +163,7 @@ def link_create(*, user: User, title: str, url: str) -> Link:
     link = Link(user=user, title=title.strip(), url=url.strip(), position=count)
     link.full_clean()
     link.save()
+    _public_changed(user)
     return link
 
 
@@ -158,6 +173,7 @@ def link_update(*, link: Link, title: str, url: str) -> Link:
     link.url = url.strip()
     link.full_clean()
     link.save()
+    _public_changed(link.user)
     return link
 
 
@@ -169,6 +185,7 @@ def link_delete(*, link: Link) -> None:
         if other.position != position:
             other.position = position
             other.save(update_fields=["position"])
+    _public_changed(user)
 
 
 @transaction.atomic
@@ -182,6 +199,46 @@ def link_move(*, link: Link, offset: int) -> None:
         if item.position != position:
             item.position = position
             item.save(update_fields=["position"])
+    _public_changed(link.user)
+
+
+# Moderation and follows ------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_suspend(*, user: User, reason: str) -> User:
+    """Take a creator's public page down, with the reason staff recorded."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"suspension_reason": _("Say why the account is suspended.")})
+    user.suspended_at = timezone.now()
+    user.suspension_reason = reason[:300]
+    user.save(update_fields=["suspended_at", "suspension_reason", "updated_at"])
+    _public_changed(user)
+    return user
+
+
+@transaction.atomic
+def user_unsuspend(*, user: User) -> User:
+    user.suspended_at = None
+    user.save(update_fields=["suspended_at", "updated_at"])
+    _public_changed(user)
+    return user
+
+
+@transaction.atomic
+def follow_create(*, follower: User, creator: User) -> Follow:
+    if follower.pk == creator.pk:
+        raise ValidationError(_("You cannot follow yourself."))
+    if not creator.is_creator or creator.is_suspended:
+        raise ValidationError(_("This creator cannot be followed."))
+    follow, _created = Follow.objects.get_or_create(follower=follower, creator=creator)
+    return follow
+
+
+@transaction.atomic
+def follow_delete(*, follower: User, creator: User) -> None:
+    Follow.objects.filter(follower=follower, creator=creator).delete()
 
 
 # API keys --------------------------------------------------------------------------------

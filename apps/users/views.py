@@ -80,6 +80,7 @@ def settings_profile(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 handle=form.cleaned_data["handle"],
                 bio=form.cleaned_data["bio"],
+                time_zone=form.cleaned_data["time_zone"],
                 avatar=form.cleaned_data.get("avatar"),
                 remove_avatar=request.POST.get("avatar-clear") == "on",
             )

@@ -80,6 +80,7 @@ DJANGO_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.admin",
 ]
 THIRD_PARTY_APPS = [
@@ -199,6 +200,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "apps.users.middleware.ServiceUnavailableMiddleware",
+    "apps.users.middleware.UserTimezoneMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -329,6 +331,7 @@ CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_BEAT_SCHEDULE = {
     "health-probe": {"task": "apps.analytics.tasks.health_probe", "schedule": 60.0},
+    "publish-due": {"task": "apps.content.tasks.publish_due", "schedule": 60.0},
 }
 
 # DJANGO REST FRAMEWORK

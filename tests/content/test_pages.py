@@ -36,7 +36,7 @@ def test_dashboard_requires_log_in(client):
 
 
 def test_dashboard_greets_the_creator(user_client, user, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(6):
         response = user_client.get("/dashboard/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -21,7 +21,13 @@ def _image(fmt: str = "PNG", size=(800, 600)) -> bytes:
 
 def _profile(client, **overrides):
     user = overrides.pop("user")
-    data = {"name": user.name, "handle": user.handle or "", "bio": "", **overrides}
+    data = {
+        "name": user.name,
+        "handle": user.handle or "",
+        "bio": "",
+        "time_zone": "UTC",
+        **overrides,
+    }
     return client.post("/settings/profile/", data)
 
 

@@ -1,13 +1,15 @@
-"""Load the demo data: a creator `demo` and a staff user. Safe to run again and again."""
+"""Load the demo data: the creator `demo` with a persona, links and posts, and a staff user.
+Safe to run again and again. Lives in the content app because it seeds content too."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.content.services import demo_content_seed
 from apps.users.services import demo_users_seed
 
 
 class Command(BaseCommand):
-    help = "Create the demo creator and a staff user (idempotent). Refuses to run with DEBUG=False."
+    help = "Create the demo creator, their posts and a staff user (idempotent). DEBUG only."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -22,6 +24,7 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with known passwords, so it only runs with DEBUG=True."
             )
         seeded = demo_users_seed()
+        demo_content_seed()
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Log in at /accounts/login/ with:")
         )

@@ -1,0 +1,140 @@
+"""The creator's library: every draft, scheduled, published and archived post."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.users.views import creator_required
+
+from . import selectors, services
+from .forms import ContentItemForm, LibraryFilterForm, ScheduleForm
+from .models import ContentItem
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@creator_required
+def library(request: HttpRequest) -> HttpResponse:
+    filters = LibraryFilterForm(request.GET or None)
+    items = ContentItem.objects.filter(user=request.user).only(
+        "id",
+        "kind",
+        "title",
+        "body",
+        "status",
+        "scheduled_for",
+        "published_at",
+        "updated_at",
+        "slug",
+    )
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["kind"]:
+            items = items.filter(kind=data["kind"])
+        if data["status"]:
+            items = items.filter(status=data["status"])
+        if data["q"]:
+            items = items.filter(Q(title__icontains=data["q"]) | Q(body__icontains=data["q"]))
+    page = Paginator(items.order_by("-updated_at", "-pk"), 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "section": "library",
+        "filtered": any(request.GET.get(name) for name in ("q", "kind", "status")),
+    }
+    return render(request, "content/library.html", context)
+
+
+@creator_required
+@require_http_methods(["GET", "POST"])
+def library_new(request: HttpRequest) -> HttpResponse:
+    form = ContentItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.content_item_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Draft created."))
+            return redirect("library_item", item_id=item.pk)
+    return render(
+        request, "content/library_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@creator_required
+@require_http_methods(["GET", "POST"])
+def library_item(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = selectors.content_item_get_for_user(user=request.user, item_id=item_id)
+    form = ContentItemForm(request.POST or None, instance=item)
+    schedule = ScheduleForm(
+        initial={
+            "time_zone": request.user.time_zone,
+            "scheduled_for": item.scheduled_for,
+        }
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.content_item_edit(item=item, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("library_item", item_id=item.pk)
+    if form.errors:
+        item.refresh_from_db()
+    context = {"item": item, "form": form, "schedule": schedule, "section": "library"}
+    return render(request, "content/library_item.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@creator_required
+def library_action(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Publish now, schedule, unpublish, archive, duplicate or delete."""
+    item = selectors.content_item_get_for_user(user=request.user, item_id=item_id)
+    action = request.POST.get("action")
+    try:
+        if action == "publish":
+            services.content_item_publish(item=item)
+            messages.success(request, _("Published on your page."))
+        elif action == "schedule":
+            schedule = ScheduleForm(request.POST)
+            if not schedule.is_valid():
+                form = ContentItemForm(instance=item)
+                context = {"item": item, "form": form, "schedule": schedule, "section": "library"}
+                return render(request, "content/library_item.html", context, status=400)
+            services.content_item_schedule(item=item, when=schedule.cleaned_data["scheduled_for"])
+            messages.success(request, _("Scheduled. It will go out on its own."))
+        elif action in ("draft", "archived"):
+            services.content_item_set_status(item=item, status=action)
+            messages.success(
+                request, _("Moved to drafts.") if action == "draft" else _("Archived.")
+            )
+        elif action == "duplicate":
+            copy = services.content_item_duplicate(item=item)
+            messages.success(request, _("Copied as a new draft."))
+            return redirect("library_item", item_id=copy.pk)
+        elif action == "delete":
+            services.content_item_remove(item=item)
+            messages.success(request, _("Deleted."))
+            return redirect("library")
+        else:
+            messages.error(request, _("Unknown action."))
+            return redirect("library_item", item_id=item.pk)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("library_item", item_id=item.pk)

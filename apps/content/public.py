@@ -1,0 +1,116 @@
+"""The fans' side: reads for the public pages, and their cache.
+
+Public pages are rendered once and kept in the cache (Redis in production) under a version
+per handle. Publishing, editing or unpublishing a post, and any change of what fans see of
+the creator, bump the version, so the next visit renders afresh. Nothing user-specific is
+ever in a cached page.
+"""
+
+import hashlib
+import uuid
+
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404
+
+from apps.users.models import Link, User
+
+from .models import ContentItem
+
+POSTS_PER_PAGE = 12
+PAGE_CACHE_SECONDS = 60 * 60 * 24
+
+
+def public_creator_get(*, handle: str) -> User:
+    """The creator behind /@handle/; 404 for unknown, fan or suspended accounts."""
+    user = (
+        User.objects.filter(
+            handle=handle.lower(),
+            role=User.Role.CREATOR,
+            is_active=True,
+            suspended_at__isnull=True,
+        )
+        .only("id", "handle", "name", "bio", "avatar", "updated_at")
+        .first()
+    )
+    if user is None:
+        raise Http404("No such creator")
+    return user
+
+
+def public_posts(*, creator: User) -> QuerySet[ContentItem]:
+    return ContentItem.objects.filter(user=creator, status=ContentItem.Status.PUBLISHED).order_by(
+        "-published_at", "-pk"
+    )
+
+
+def public_posts_page(*, creator: User, number: int) -> Page:
+    paginator = Paginator(
+        public_posts(creator=creator).only("id", "title", "body", "slug", "kind", "published_at"),
+        POSTS_PER_PAGE,
+    )
+    if number < 1 or (number > paginator.num_pages and number != 1):
+        raise Http404("No such page")
+    return paginator.page(number)
+
+
+def public_post_get(*, creator: User, slug: str) -> ContentItem:
+    post = public_posts(creator=creator).filter(slug=slug).first()
+    if post is None:
+        raise Http404("No such post")
+    return post
+
+
+def public_links(*, creator: User) -> list[Link]:
+    return list(Link.objects.filter(user=creator).only("id", "title", "url"))
+
+
+def public_link_get(*, creator: User, link_id) -> Link:
+    """Only a link the creator saved: the redirect can never point anywhere else."""
+    link = Link.objects.filter(user=creator, pk=link_id).only("id", "url").first()
+    if link is None:
+        raise Http404("No such link")
+    return link
+
+
+# Cache -----------------------------------------------------------------------------------
+
+
+def _version_key(handle: str) -> str:
+    return f"public:v:{handle.lower()}"
+
+
+def public_cache_version(handle: str) -> str:
+    key = _version_key(handle)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex[:12], timeout=None)
+        version = cache.get(key)
+    return version
+
+
+def public_cache_invalidate(*handles: str) -> None:
+    """Make every cached page of these handles stale at once."""
+    for handle in handles:
+        if handle:
+            cache.set(_version_key(handle), uuid.uuid4().hex[:12], timeout=None)
+
+
+def public_page_key(*, handle: str, version: str, path: str, language: str) -> str:
+    digest = hashlib.sha256(path.encode()).hexdigest()[:16]
+    return f"public:page:{handle.lower()}:{version}:{language}:{digest}"
+
+
+def public_page_cached(key: str) -> dict | None:
+    return cache.get(key)
+
+
+def public_page_store(key: str, *, body: bytes, content_type: str) -> dict:
+    entry = {
+        "body": body,
+        "content_type": content_type,
+        "etag": '"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+    }
+    cache.set(key, entry, timeout=PAGE_CACHE_SECONDS)
+    return entry

@@ -1,0 +1,202 @@
+"""Fans' pages: /@handle/, posts, tracked links, sitemap and robots. Fast: rendered once
+into the cache, served with an ETag and CDN-friendly Cache-Control."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.analytics.models import Event
+from apps.analytics.services import event_record, visitor_hash
+from apps.users.models import Follow, User
+from apps.users.services import follow_create, follow_delete
+
+from . import public
+from .models import ContentItem
+
+PUBLIC_CACHE_CONTROL = "public, max-age=60, s-maxage=300, stale-while-revalidate=600"
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _file_url(file) -> str:
+    """An absolute URL for a stored file (storages like S3 already give one)."""
+    if not file:
+        return ""
+    url = file.url
+    return url if url.startswith(("http://", "https://")) else _absolute(url)
+
+
+def _cached_response(request: HttpRequest, handle: str, render_page) -> HttpResponse:
+    """Serve from the cache, or render, store and serve; answer 304 to a matching ETag."""
+    version = public.public_cache_version(handle)
+    key = public.public_page_key(
+        handle=handle, version=version, path=request.get_full_path(), language=get_language()
+    )
+    entry = public.public_page_cached(key)
+    if entry is None:
+        body = render_page()
+        entry = public.public_page_store(
+            key, body=body.encode(), content_type="text/html; charset=utf-8"
+        )
+    if request.headers.get("If-None-Match") == entry["etag"]:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(entry["body"], content_type=entry["content_type"])
+    response["ETag"] = entry["etag"]
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    response["Vary"] = "Accept-Language"
+    return response
+
+
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit():
+        raise Http404("No such page")
+    return int(raw)
+
+
+@require_GET
+def creator_page(request: HttpRequest, handle: str) -> HttpResponse:
+    if handle != handle.lower():
+        return HttpResponseRedirect(reverse("public_page", args=[handle.lower()]), status=301)
+    number = _page_number(request)
+
+    def render_page() -> str:
+        creator = public.public_creator_get(handle=handle)
+        page = public.public_posts_page(creator=creator, number=number)
+        path = reverse("public_page", args=[creator.handle])
+        canonical = _absolute(path + (f"?page={number}" if number > 1 else ""))
+        context = {
+            "creator": creator,
+            "links": public.public_links(creator=creator),
+            "page": page,
+            "posts": list(page.object_list),
+            "canonical": canonical,
+            "og_image": _file_url(creator.avatar),
+        }
+        return render_to_string("content/public/page.html", context, request=request)
+
+    return _cached_response(request, handle, render_page)
+
+
+@require_GET
+def post_page(request: HttpRequest, handle: str, slug: str) -> HttpResponse:
+    if handle != handle.lower():
+        return HttpResponseRedirect(reverse("public_post", args=[handle.lower(), slug]), status=301)
+
+    def render_page() -> str:
+        creator = public.public_creator_get(handle=handle)
+        post = public.public_post_get(creator=creator, slug=slug)
+        context = {
+            "creator": creator,
+            "post": post,
+            "canonical": _absolute(reverse("public_post", args=[creator.handle, post.slug])),
+            "og_image": _file_url(creator.avatar),
+        }
+        return render_to_string("content/public/post.html", context, request=request)
+
+    return _cached_response(request, handle, render_page)
+
+
+@require_GET
+@never_cache
+def link_redirect(request: HttpRequest, handle: str, link_id) -> HttpResponse:
+    """Count the click, then send the fan on. Only the creator's saved links: no open redirect."""
+    creator = public.public_creator_get(handle=handle)
+    link = public.public_link_get(creator=creator, link_id=link_id)
+    event_record(
+        kind=Event.Kind.LINK_CLICK,
+        creator_id=creator.pk,
+        link_id=link.pk,
+        visitor=visitor_hash(request),
+    )
+    response = HttpResponseRedirect(link.url)
+    response["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /accounts/",
+        "Disallow: /dashboard/",
+        "Disallow: /studio/",
+        "Disallow: /content/",
+        "Disallow: /settings/",
+        "Disallow: /feed/",
+        "Disallow: /api/",
+        "Disallow: /admin/",
+        "Disallow: /ops/",
+        "Disallow: /*/l/",
+        f"Sitemap: {_absolute('/sitemap.xml')}",
+    ]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+# Follows and feed ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow(request: HttpRequest, handle: str) -> HttpResponse:
+    creator = public.public_creator_get(handle=handle)
+    following = Follow.objects.filter(follower=request.user, creator=creator).exists()
+    if request.method == "POST":
+        try:
+            follow_create(follower=request.user, creator=creator)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("public_page", handle=creator.handle)
+        messages.success(
+            request,
+            _("You follow @%(handle)s. New posts show up in your feed.")
+            % {"handle": creator.handle},
+        )
+        return redirect("feed")
+    return render(
+        request, "content/public/follow.html", {"creator": creator, "following": following}
+    )
+
+
+@require_POST
+@login_required
+def unfollow(request: HttpRequest, handle: str) -> HttpResponse:
+    creator = User.objects.filter(handle__iexact=handle).first()
+    if creator is None:
+        raise Http404("No such creator")
+    follow_delete(follower=request.user, creator=creator)
+    messages.success(request, _("You no longer follow @%(handle)s.") % {"handle": creator.handle})
+    return redirect("feed")
+
+
+@login_required
+def feed(request: HttpRequest) -> HttpResponse:
+    creators = list(
+        User.objects.filter(
+            followers__follower=request.user, suspended_at__isnull=True, is_active=True
+        ).only("id", "handle", "name")
+    )
+    posts = (
+        ContentItem.objects.filter(user__in=creators, status=ContentItem.Status.PUBLISHED)
+        .select_related("user")
+        .only("id", "title", "body", "slug", "published_at", "user__handle", "user__name")
+        .order_by("-published_at", "-pk")
+    )
+    page = Paginator(posts, 20).get_page(request.GET.get("page"))
+    return render(request, "content/feed.html", {"creators": creators, "page": page})

@@ -1,0 +1,146 @@
+"""The library: filters, search, edit, duplicate, delete, publish and schedule."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.utils import timezone
+
+from apps.content.models import ContentItem
+from apps.content.services import content_item_create, content_item_schedule, content_publish_due
+from apps.content.tasks import publish_due
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _item(user, **fields):
+    defaults = {"kind": "post", "title": "", "body": "Some text"}
+    return content_item_create(user=user, **{**defaults, **fields})
+
+
+def test_library_lists_filters_and_searches(user_client, user, django_assert_max_num_queries):
+    _item(user, title="Beach promo", kind="post")
+    _item(user, title="Gym caption", kind="caption")
+    archived = _item(user, title="Old beach", kind="post")
+    archived.status = "archived"
+    archived.save()
+    for number in range(5):
+        _item(user, title=f"Filler {number}")
+    with django_assert_max_num_queries(5):
+        html = user_client.get("/content/").content.decode()
+    assert "Beach promo" in html and "Gym caption" in html
+    html = user_client.get("/content/", {"kind": "caption"}).content.decode()
+    assert "Gym caption" in html and "Beach promo" not in html
+    html = user_client.get("/content/", {"q": "beach", "status": "archived"}).content.decode()
+    assert "Old beach" in html and "Beach promo" not in html
+    html = user_client.get("/content/", {"q": "nothing like this"}).content.decode()
+    assert "Nothing matches these filters." in html
+
+
+def test_library_shows_only_my_items(user_client):
+    _item(UserFactory(), title="Someone else's")
+    html = user_client.get("/content/").content.decode()
+    assert "Someone else" not in html and "Your library is empty" in html
+
+
+def test_create_edit_duplicate_delete(user_client, user):
+    response = user_client.post(
+        "/content/new/", {"kind": "post", "title": "Hello", "body": "First"}
+    )
+    item = ContentItem.objects.get(user=user)
+    assert response["Location"] == f"/content/{item.pk}/"
+    user_client.post(f"/content/{item.pk}/", {"kind": "caption", "title": "Hi", "body": "Edited"})
+    item.refresh_from_db()
+    assert (item.kind, item.title, item.body) == ("caption", "Hi", "Edited")
+    response = user_client.post(f"/content/{item.pk}/action/", {"action": "duplicate"})
+    copy = ContentItem.objects.exclude(pk=item.pk).get()
+    assert response["Location"] == f"/content/{copy.pk}/"
+    assert copy.title == "Copy of Hi" and copy.body == "Edited" and copy.status == "draft"
+    user_client.post(f"/content/{item.pk}/action/", {"action": "delete"})
+    assert list(ContentItem.objects.values_list("pk", flat=True)) == [copy.pk]
+
+
+def test_empty_text_is_refused(user_client, user):
+    response = user_client.post("/content/new/", {"kind": "post", "title": "x", "body": ""})
+    assert response.status_code == 400
+    assert 'id="id_body_error"' in response.content.decode()
+
+
+def test_publish_then_unpublish_and_archive(user_client, user):
+    item = _item(user, title="Big news")
+    user_client.post(f"/content/{item.pk}/action/", {"action": "publish"})
+    item.refresh_from_db()
+    assert item.status == "published" and item.slug == "big-news" and item.published_at
+    user_client.post(f"/content/{item.pk}/action/", {"action": "draft"})
+    item.refresh_from_db()
+    assert item.status == "draft"
+    user_client.post(f"/content/{item.pk}/action/", {"action": "archived"})
+    item.refresh_from_db()
+    assert item.status == "archived"
+
+
+def test_slugs_are_unique_per_creator(user_client, user):
+    first, second = _item(user, title="Same title"), _item(user, title="Same title")
+    for item in (first, second):
+        user_client.post(f"/content/{item.pk}/action/", {"action": "publish"})
+    assert set(ContentItem.objects.values_list("slug", flat=True)) == {"same-title", "same-title-2"}
+
+
+def test_scheduling_reads_the_time_in_the_chosen_zone(user_client, user):
+    item = _item(user)
+    local = (timezone.now() + datetime.timedelta(days=1)).astimezone(
+        zoneinfo.ZoneInfo("Europe/Paris")
+    )
+    response = user_client.post(
+        f"/content/{item.pk}/action/",
+        {
+            "action": "schedule",
+            "scheduled_for": local.strftime("%Y-%m-%dT%H:%M"),
+            "time_zone": "Europe/Paris",
+        },
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == "scheduled"
+    assert item.scheduled_for == local.replace(second=0, microsecond=0)
+
+
+def test_scheduling_in_the_past_is_refused(user_client, user):
+    item = _item(user)
+    response = user_client.post(
+        f"/content/{item.pk}/action/",
+        {"action": "schedule", "scheduled_for": "2020-01-01T10:00", "time_zone": "UTC"},
+        follow=True,
+    )
+    assert "Pick a time in the future." in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == "draft"
+
+
+def test_the_beat_task_publishes_due_posts_once(user, django_capture_on_commit_callbacks):
+    due = _item(user, title="Due")
+    later = _item(user, title="Later")
+    due_at = timezone.now() + datetime.timedelta(minutes=1)
+    content_item_schedule(item=due, when=due_at)
+    content_item_schedule(item=later, when=timezone.now() + datetime.timedelta(days=1))
+    assert content_publish_due() == 0
+    moment = timezone.now() + datetime.timedelta(minutes=2)
+    assert content_publish_due(now=moment) == 1
+    assert content_publish_due(now=moment) == 0  # running twice changes nothing
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert due.status == "published" and due.published_at == due_at and due.slug == "due"
+    assert later.status == "scheduled"
+    assert publish_due.delay().get() == 0  # the task registered for beat runs the same service
+
+
+def test_nobody_touches_another_creators_items(user_client):
+    theirs = _item(UserFactory(), title="Theirs")
+    assert user_client.get(f"/content/{theirs.pk}/").status_code == 404
+    for action in ("publish", "delete", "duplicate"):
+        assert (
+            user_client.post(f"/content/{theirs.pk}/action/", {"action": action}).status_code == 404
+        )
+    theirs.refresh_from_db()
+    assert theirs.status == "draft"

@@ -1,0 +1,232 @@
+"""Fans' pages: /@handle/, posts, tracked links, caching, sitemap, robots, follows, feed."""
+
+import pytest
+from django.utils import timezone
+
+from apps.analytics.models import Event
+from apps.content.public import POSTS_PER_PAGE
+from apps.content.services import (
+    content_item_create,
+    content_item_edit,
+    content_item_moderate,
+    content_item_publish,
+    content_item_set_status,
+)
+from apps.users.models import Follow, User
+from apps.users.services import link_create, user_suspend, user_update_profile
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def creator(db):
+    user = UserFactory(handle="luna", name="Luna Star", bio="Sunny days and late nights.")
+    return user
+
+
+def _post(creator, title, status="published", when=None):
+    item = content_item_create(user=creator, kind="post", title=title, body=f"Body of {title}")
+    if status == "published":
+        content_item_publish(item=item, now=when)
+    elif status != "draft":
+        item.status = status
+        item.save()
+    return item
+
+
+def test_the_public_page_shows_profile_links_and_published_posts(
+    client, creator, django_capture_on_commit_callbacks
+):
+    link_create(user=creator, title="Instagram", url="https://instagram.com/luna")
+    _post(creator, "Older", when=timezone.now() - timezone.timedelta(days=2))
+    _post(creator, "Newer")
+    _post(creator, "Secret draft", status="draft")
+    _post(creator, "Secret scheduled", status="scheduled")
+    response = client.get("/@luna/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Luna Star" in html and "Sunny days" in html and "Instagram" in html
+    assert html.index("Newer") < html.index("Older")
+    assert "Secret" not in html
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/@luna/">' in html
+    assert 'property="og:title"' in html and 'name="twitter:card"' in html
+    assert "csrfmiddlewaretoken" not in html  # cacheable for everyone
+
+
+def test_fast_path_headers_cache_and_query_budget(client, creator, django_assert_max_num_queries):
+    _post(creator, "Hello")
+    with django_assert_max_num_queries(5):
+        first = client.get("/@luna/")
+    assert "public" in first["Cache-Control"] and "s-maxage" in first["Cache-Control"]
+    assert first["ETag"].startswith('"')
+    with django_assert_max_num_queries(0):
+        cached = client.get("/@luna/")
+    assert cached.content == first.content
+    not_modified = client.get("/@luna/", headers={"if-none-match": first["ETag"]})
+    assert not_modified.status_code == 304 and not_modified.content == b""
+
+
+def test_edits_unpublish_and_profile_changes_refresh_the_cache(
+    client, creator, django_capture_on_commit_callbacks
+):
+    item = _post(creator, "First title")
+    client.get("/@luna/")
+    with django_capture_on_commit_callbacks(execute=True):
+        content_item_edit(item=item, kind="post", title="Second title", body="b")
+    assert "Second title" in client.get("/@luna/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        user_update_profile(user=creator, name="Luna Moon", handle="luna", bio="new bio")
+    assert "Luna Moon" in client.get("/@luna/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        link_create(user=creator, title="Shop", url="https://shop.example.com")
+    assert "Shop" in client.get("/@luna/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        content_item_set_status(item=item, status="draft")
+    assert "Second title" not in client.get("/@luna/").content.decode()
+
+
+def test_pagination_of_posts(client, creator):
+    for number in range(POSTS_PER_PAGE + 2):
+        _post(creator, f"Post {number:02d}", when=timezone.now() - timezone.timedelta(hours=number))
+    page_one = client.get("/@luna/").content.decode()
+    page_two = client.get("/@luna/", {"page": 2}).content.decode()
+    assert "Post 00" in page_one and "Post 13" not in page_one
+    assert "Post 13" in page_two and 'rel="prev"' in page_two
+    assert client.get("/@luna/", {"page": 9}).status_code == 404
+    assert client.get("/@luna/", {"page": "x"}).status_code == 404
+
+
+def test_a_post_has_its_own_page(client, creator):
+    post = _post(creator, "My big day")
+    response = client.get(f"/@luna/p/{post.slug}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "My big day" in html and 'property="og:type" content="article"' in html
+    draft = _post(creator, "Not yet", status="draft")
+    draft.slug = "not-yet"
+    draft.save()
+    assert client.get("/@luna/p/not-yet/").status_code == 404
+
+
+@pytest.mark.parametrize("handle", ["nobody", "fanuser"])
+def test_unknown_and_fan_handles_are_404(client, handle):
+    UserFactory(handle="fanuser", role=User.Role.FAN)
+    assert client.get(f"/@{handle}/").status_code == 404
+
+
+def test_suspended_creators_disappear(client, creator, django_capture_on_commit_callbacks):
+    post = _post(creator, "Visible")
+    client.get("/@luna/")
+    with django_capture_on_commit_callbacks(execute=True):
+        user_suspend(user=creator, reason="Spam")
+    assert client.get("/@luna/").status_code == 404
+    assert client.get(f"/@luna/p/{post.slug}/").status_code == 404
+
+
+def test_uppercase_handles_redirect_to_the_canonical_page(client, creator):
+    response = client.get("/@LUNA/")
+    assert response.status_code == 301 and response["Location"] == "/@luna/"
+
+
+def test_links_are_counted_then_redirected(client, creator):
+    link = link_create(user=creator, title="Shop", url="https://shop.example.com/luna")
+    response = client.get(
+        f"/@luna/l/{link.pk}/", REMOTE_ADDR="198.51.100.7", HTTP_USER_AGENT="Phone"
+    )
+    assert response.status_code == 302 and response["Location"] == "https://shop.example.com/luna"
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    event = Event.objects.get()
+    assert (event.kind, event.creator, event.link_id) == ("link_click", creator, link.pk)
+    assert len(event.visitor) == 32 and "198.51.100.7" not in event.visitor
+
+
+def test_only_the_creators_saved_links_redirect(client, creator):
+    other = UserFactory(handle="other")
+    their_link = link_create(user=other, title="Theirs", url="https://evil.example.com")
+    assert client.get(f"/@luna/l/{their_link.pk}/").status_code == 404
+    assert client.get("/@luna/l/not-a-uuid/").status_code == 404
+    assert not Event.objects.exists()
+
+
+def test_moderation_takes_a_post_down_for_good(client, creator, django_capture_on_commit_callbacks):
+    post = _post(creator, "Against the rules")
+    client.get("/@luna/")
+    with django_capture_on_commit_callbacks(execute=True):
+        content_item_moderate(item=post, reason="Explicit content on a public page")
+    assert "Against the rules" not in client.get("/@luna/").content.decode()
+    post.refresh_from_db()
+    assert post.moderation_reason == "Explicit content on a public page"
+    with pytest.raises(Exception, match="cannot be published again"):
+        content_item_publish(item=post)
+
+
+def test_staff_moderate_from_the_admin_with_a_reason(client, creator, staff_user):
+    post = _post(creator, "Bad post")
+    client.force_login(staff_user)
+    response = client.post(
+        "/admin/content/contentitem/",
+        {"action": "take_down", "_selected_action": [post.pk]},
+    )
+    assert response.status_code == 200 and "Reason" in response.content.decode()
+    client.post(
+        "/admin/content/contentitem/",
+        {
+            "action": "take_down",
+            "_selected_action": [post.pk],
+            "confirm": "yes",
+            "reason": "Stolen photos",
+        },
+    )
+    post.refresh_from_db()
+    assert post.status == "archived" and post.moderation_reason == "Stolen photos"
+    client.post(
+        "/admin/users/user/",
+        {
+            "action": "suspend",
+            "_selected_action": [creator.pk],
+            "confirm": "yes",
+            "reason": "Fraud",
+        },
+    )
+    creator.refresh_from_db()
+    assert creator.is_suspended and creator.suspension_reason == "Fraud"
+    # No reason, no action.
+    other = UserFactory()
+    client.post(
+        "/admin/users/user/",
+        {"action": "suspend", "_selected_action": [other.pk], "confirm": "yes", "reason": ""},
+    )
+    other.refresh_from_db()
+    assert not other.is_suspended
+
+
+def test_sitemap_and_robots(client, creator):
+    post = _post(creator, "Indexed")
+    _post(creator, "Hidden", status="draft")
+    UserFactory(handle="gone", suspended_at=timezone.now())
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "/@luna/" in sitemap and f"/@luna/p/{post.slug}/" in sitemap
+    assert "hidden" not in sitemap and "/@gone/" not in sitemap
+    robots = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in robots and "Disallow: /admin/" in robots
+
+
+def test_fans_follow_creators_and_read_their_feed(client, creator):
+    fan = UserFactory(role=User.Role.FAN, handle=None)
+    client.force_login(fan)
+    assert client.get("/@luna/follow/").status_code == 200
+    response = client.post("/@luna/follow/")
+    assert response["Location"] == "/feed/"
+    assert Follow.objects.filter(follower=fan, creator=creator).exists()
+    _post(creator, "For my followers")
+    _post(UserFactory(handle="stranger"), "Not followed")
+    html = client.get("/feed/").content.decode()
+    assert "For my followers" in html and "Not followed" not in html
+    client.post("/@luna/unfollow/")
+    assert "You follow nobody yet" in client.get("/feed/").content.decode()
+
+
+def test_following_needs_an_account(client, creator):
+    response = client.post("/@luna/follow/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
