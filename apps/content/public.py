@@ -106,6 +106,31 @@ def public_page_cached(key: str) -> dict | None:
     return cache.get(key)
 
 
+# Each process remembers the last version it saw per handle, so a cache hit usually costs one
+# round trip (version and page fetched together). A stale memo only costs a second trip.
+_versions_seen: dict[str, str] = {}
+
+
+def public_page_lookup(*, handle: str, path: str, language: str) -> dict | None:
+    """The cached page for this path, or None (the view then renders and stores it)."""
+    handle = handle.lower()
+    version_key = _version_key(handle)
+    guess = _versions_seen.get(handle)
+    keys = [version_key]
+    if guess:
+        keys.append(public_page_key(handle=handle, version=guess, path=path, language=language))
+    found = cache.get_many(keys)
+    version = found.get(version_key)
+    if version is None:
+        return None
+    if version == guess:
+        return found.get(keys[1])
+    if len(_versions_seen) > 10_000:
+        _versions_seen.clear()
+    _versions_seen[handle] = version
+    return cache.get(public_page_key(handle=handle, version=version, path=path, language=language))
+
+
 def public_page_store(key: str, *, body: bytes, content_type: str) -> dict:
     entry = {
         "body": body,

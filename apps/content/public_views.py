@@ -50,6 +50,11 @@ def _cached_response(request: HttpRequest, handle: str, render_page) -> HttpResp
         entry = public.public_page_store(
             key, body=body.encode(), content_type="text/html; charset=utf-8"
         )
+    return public_response(request, entry)
+
+
+def public_response(request: HttpRequest, entry: dict) -> HttpResponse:
+    """A cached page as a response: 304 when the fan's copy is current."""
     if request.headers.get("If-None-Match") == entry["etag"]:
         response = HttpResponse(status=304)
     else:
@@ -57,6 +62,7 @@ def _cached_response(request: HttpRequest, handle: str, render_page) -> HttpResp
     response["ETag"] = entry["etag"]
     response["Cache-Control"] = PUBLIC_CACHE_CONTROL
     response["Vary"] = "Accept-Language"
+    response["Content-Language"] = get_language()
     return response
 
 

@@ -230,3 +230,16 @@ def test_fans_follow_creators_and_read_their_feed(client, creator):
 def test_following_needs_an_account(client, creator):
     response = client.post("/@luna/follow/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_cached_pages_keep_the_security_headers_and_skip_the_session(client, creator):
+    _post(creator, "Hello")
+    client.get("/@luna/")  # render and store
+    cached = client.get("/@luna/", headers={"accept-language": "en"})
+    assert cached.status_code == 200
+    assert "default-src 'self'" in cached["Content-Security-Policy"]
+    assert cached["X-Frame-Options"] == "DENY"
+    assert cached["Content-Language"] == "en"
+    assert "sessionid" not in cached.cookies and "csrftoken" not in cached.cookies
+    french = client.get("/@luna/", headers={"accept-language": "fr"})
+    assert 'lang="fr"' in french.content.decode() and french["Content-Language"] == "fr"
