@@ -26,5 +26,9 @@ urlpatterns = [
     path("", include("django_prometheus.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG and settings.MEDIA_PRIVATE_SERVED_BY_DJANGO:
+    # Only the public half of the local media folder is served as plain files.
+    urlpatterns += static(
+        settings.MEDIA_URL + "public/",
+        document_root=settings.STORAGES["public"]["OPTIONS"]["location"],
+    )

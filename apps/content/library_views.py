@@ -138,3 +138,49 @@ def library_action(request: HttpRequest, item_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("library_item", item_id=item.pk)
+
+
+@require_POST
+@creator_required
+def library_image(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Attach (or remove) the post's image."""
+    item = selectors.content_item_get_for_user(user=request.user, item_id=item_id)
+    if request.POST.get("action") == "remove":
+        services.content_item_detach_image(item=item)
+        messages.success(request, _("Image removed."))
+        return redirect("library_item", item_id=item.pk)
+    upload = request.FILES.get("image")
+    if upload is None:
+        messages.error(request, _("Choose an image to upload."))
+        return redirect("library_item", item_id=item.pk)
+    try:
+        services.content_item_attach_image(item=item, upload=upload)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        form = ContentItemForm(instance=item)
+        schedule = ScheduleForm(initial={"time_zone": request.user.time_zone})
+        context = {
+            "item": item,
+            "form": form,
+            "schedule": schedule,
+            "section": "library",
+            "image_error": " ".join(exc.messages),
+        }
+        return render(request, "content/library_item.html", context, status=400)
+    messages.success(request, _("Image added."))
+    return redirect("library_item", item_id=item.pk)
+
+
+def private_media(request: HttpRequest, token: str) -> HttpResponse:
+    """A private image on the local disk, for whoever holds an unexpired signed link."""
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse, Http404
+
+    from .media import media_name_from_token
+
+    name = media_name_from_token(token)
+    if name is None or not default_storage.exists(name):
+        raise Http404("This link has expired or is not valid.")
+    response = FileResponse(default_storage.open(name, "rb"), content_type="image/webp")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

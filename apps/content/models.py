@@ -6,7 +6,41 @@ from django.utils.translation import gettext_lazy as _
 
 from .ai.models import ChatMessage, Conversation, UsageRecord
 
-__all__ = ["ChatMessage", "ContentItem", "Conversation", "GenerationJob", "UsageRecord"]
+__all__ = [
+    "ChatMessage",
+    "ContentItem",
+    "Conversation",
+    "GenerationJob",
+    "Media",
+    "UsageRecord",
+]
+
+
+class Media(models.Model):
+    """An image a creator uploaded: checked, re-encoded, with a thumbnail.
+
+    Stored in the private storage; a public copy exists only while a published post shows it.
+    Names are chosen by the server.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="media"
+    )
+    name = models.CharField(max_length=200)
+    thumb_name = models.CharField(max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    is_public = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ContentItem(models.Model):
@@ -42,6 +76,9 @@ class ContentItem(models.Model):
         UsageRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     slug = models.SlugField(_("address"), max_length=80, blank=True)
+    media = models.ForeignKey(
+        Media, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
     scheduled_for = models.DateTimeField(_("publish at"), null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     moderated_at = models.DateTimeField(null=True, blank=True)

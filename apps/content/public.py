@@ -46,17 +46,31 @@ def public_posts(*, creator: User) -> QuerySet[ContentItem]:
 
 
 def public_posts_page(*, creator: User, number: int) -> Page:
-    paginator = Paginator(
-        public_posts(creator=creator).only("id", "title", "body", "slug", "kind", "published_at"),
-        POSTS_PER_PAGE,
+    posts = (
+        public_posts(creator=creator)
+        .select_related("media")
+        .only(
+            "id",
+            "title",
+            "body",
+            "slug",
+            "kind",
+            "published_at",
+            "media__name",
+            "media__thumb_name",
+            "media__is_public",
+            "media__width",
+            "media__height",
+        )
     )
+    paginator = Paginator(posts, POSTS_PER_PAGE)
     if number < 1 or (number > paginator.num_pages and number != 1):
         raise Http404("No such page")
     return paginator.page(number)
 
 
 def public_post_get(*, creator: User, slug: str) -> ContentItem:
-    post = public_posts(creator=creator).filter(slug=slug).first()
+    post = public_posts(creator=creator).select_related("media").filter(slug=slug).first()
     if post is None:
         raise Http404("No such post")
     return post

@@ -21,6 +21,7 @@ from apps.users.models import Follow, User
 from apps.users.services import follow_create, follow_delete
 
 from . import public
+from .media import media_url
 from .models import ContentItem
 
 PUBLIC_CACHE_CONTROL = "public, max-age=60, s-maxage=300, stale-while-revalidate=600"
@@ -28,6 +29,10 @@ PUBLIC_CACHE_CONTROL = "public, max-age=60, s-maxage=300, stale-while-revalidate
 
 def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
+
+
+def _absolute_url(url: str) -> str:
+    return url if url.startswith(("http://", "https://")) else _absolute(url)
 
 
 def _file_url(file) -> str:
@@ -110,6 +115,7 @@ def post_page(request: HttpRequest, handle: str, slug: str) -> HttpResponse:
             "post": post,
             "canonical": _absolute(reverse("public_post", args=[creator.handle, post.slug])),
             "og_image": _file_url(creator.avatar),
+            "post_image": _absolute_url(media_url(post.media)) if post.media else "",
         }
         return render_to_string("content/public/post.html", context, request=request)
 

@@ -19,6 +19,7 @@ from .ai.service import (
     ai_validate_request,
     quota_check,
 )
+from .media import media_create, media_delete, media_make_private, media_make_public
 from .models import ChatMessage, ContentItem, Conversation, GenerationJob
 from .public import public_cache_invalidate
 
@@ -180,9 +181,16 @@ def chat_pending_question(*, conversation: Conversation) -> ChatMessage | None:
 
 
 def _invalidate_public(item: ContentItem, was_public: bool) -> None:
-    if was_public or item.status == ContentItem.Status.PUBLISHED:
-        handle = item.user.handle
-        transaction.on_commit(lambda: public_cache_invalidate(handle))
+    """After commit: publish or withdraw the post's image, then refresh the public pages."""
+    if not (was_public or item.status == ContentItem.Status.PUBLISHED):
+        return
+    media, handle = item.media, item.user.handle
+    if media is not None:
+        sync = (
+            media_make_public if item.status == ContentItem.Status.PUBLISHED else media_make_private
+        )
+        transaction.on_commit(lambda: sync(media))
+    transaction.on_commit(lambda: public_cache_invalidate(handle))
 
 
 def _unique_slug(item: ContentItem) -> str:
@@ -272,10 +280,39 @@ def content_item_set_status(*, item: ContentItem, status: str) -> ContentItem:
 @transaction.atomic
 def content_item_remove(*, item: ContentItem) -> None:
     was_public = item.is_public
-    handle = item.user.handle
+    handle, media = item.user.handle, item.media
     item.delete()
+    if media is not None and not media.items.exists():
+        transaction.on_commit(lambda: media_delete(media=media))
     if was_public:
         transaction.on_commit(lambda: public_cache_invalidate(handle))
+
+
+@transaction.atomic
+def content_item_attach_image(*, item: ContentItem, upload) -> ContentItem:
+    """Give a post its image (replacing any previous one)."""
+    old = item.media
+    item.media = media_create(user=item.user, upload=upload)
+    item.save(update_fields=["media", "updated_at"])
+    if item.is_public:
+        _invalidate_public(item, was_public=True)
+    if old is not None and not old.items.exists():
+        transaction.on_commit(lambda: media_delete(media=old))
+    return item
+
+
+@transaction.atomic
+def content_item_detach_image(*, item: ContentItem) -> ContentItem:
+    old = item.media
+    if old is None:
+        return item
+    item.media = None
+    item.save(update_fields=["media", "updated_at"])
+    if item.is_public:
+        _invalidate_public(item, was_public=True)
+    if not old.items.exists():
+        transaction.on_commit(lambda: media_delete(media=old))
+    return item
 
 
 def content_publish_due(*, now=None) -> int:

@@ -6,11 +6,17 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def public_storage():
+    """Avatars are public: fans see them on the creator's page."""
+    return storages["public"]
 
 
 @cache
@@ -140,7 +146,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.CREATOR)
     tier = models.CharField(_("plan"), max_length=10, choices=Tier, default=Tier.FREE)
     bio = models.TextField(_("bio"), max_length=500, blank=True)
-    avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
+    avatar = models.ImageField(
+        _("avatar"), upload_to="avatars/", blank=True, storage=public_storage
+    )
     onboarded_at = models.DateTimeField(_("onboarded"), null=True, blank=True)
     time_zone = models.CharField(
         _("time zone"),

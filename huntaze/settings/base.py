@@ -214,21 +214,60 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
-AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
-if AWS_STORAGE_BUCKET_NAME:
-    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default=None)
-    AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default=None)
-    AWS_DEFAULT_ACL = None
-    AWS_QUERYSTRING_AUTH = True
-    AWS_S3_FILE_OVERWRITE = False
-    DEFAULT_FILE_STORAGE_BACKEND = "storages.backends.s3.S3Storage"
-else:
-    DEFAULT_FILE_STORAGE_BACKEND = "django.core.files.storage.FileSystemStorage"
 
-STORAGES = {
-    "default": {"BACKEND": DEFAULT_FILE_STORAGE_BACKEND},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+def local_media_storages(media_root, media_url: str) -> dict:
+    """Media on the local disk: private files are served by a signed-URL view."""
+    root = Path(str(media_root))
+    return {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root / "private", "base_url": media_url + "private/"},
+        },
+        "public": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root / "public", "base_url": media_url + "public/"},
+        },
+    }
+
+
+# Media lives in two storages: "default" is private (drafts; served through expiring signed
+# URLs) and "public" holds what fans may see (avatars, media of published posts).
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=60 * 60)
+# Local disk has no signed URLs of its own; a Django view signs and serves private files.
+MEDIA_PRIVATE_SERVED_BY_DJANGO = not AWS_STORAGE_BUCKET_NAME
+if AWS_STORAGE_BUCKET_NAME:
+    _s3 = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+        "region_name": env("AWS_S3_REGION_NAME", default=None),
+        "file_overwrite": False,
+    }
+    STORAGES = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **_s3,
+                "location": "private",
+                "default_acl": "private",
+                "querystring_auth": True,
+                "querystring_expire": MEDIA_SIGNED_URL_SECONDS,
+            },
+        },
+        "public": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **_s3,
+                "location": "public",
+                "default_acl": "public-read",
+                "querystring_auth": False,
+                "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
+            },
+        },
+    }
+else:
+    STORAGES = local_media_storages(MEDIA_ROOT, MEDIA_URL)
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
 # TEMPLATES
 # ------------------------------------------------------------------------------
@@ -283,6 +322,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # ------------------------------------------------------------------------------
 AVATAR_MAX_BYTES = env.int("AVATAR_MAX_BYTES", default=5 * 1024 * 1024)
 AVATAR_SIZE_PX = 512
+MEDIA_MAX_BYTES = env.int("MEDIA_MAX_BYTES", default=15 * 1024 * 1024)
+MEDIA_MAX_SIDE_PX = 2048
+MEDIA_THUMB_PX = 480
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

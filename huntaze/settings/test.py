@@ -29,6 +29,8 @@ CACHES["default"]["KEY_PREFIX"] = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 
 # Tasks run inline in tests; the Celery round-trip test switches to the real broker itself.
 CELERY_TASK_ALWAYS_EAGER = True
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default="/tmp/huntaze-test-media")
+if not AWS_STORAGE_BUCKET_NAME:  # noqa: F405
+    STORAGES.update(local_media_storages(MEDIA_ROOT, MEDIA_URL))  # noqa: F405
 # Static files come from the source folders through the finders; nothing is collected.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

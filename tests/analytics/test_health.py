@@ -40,11 +40,18 @@ def test_readyz_names_a_failing_cache_with_503(client):
     assert body["checks"]["database"]["ok"] is True
 
 
-def test_readyz_names_a_failing_storage(client, tmp_path):
-    # A media root that is a file, not a folder: every write fails.
+def test_readyz_names_a_failing_storage(client, tmp_path, settings):
+    # A media folder that is a file, not a folder: every write fails.
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
-    with override_settings(MEDIA_ROOT=str(blocker)):
+    broken = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(blocker)},
+        },
+    }
+    with override_settings(STORAGES=broken):
         response = client.get("/readyz")
     assert response.status_code == 503
     assert "storage" in response.json()["failed"]

@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -103,7 +102,7 @@ def test_avatar_is_checked_cropped_and_reencoded(user_client, user):
     user.refresh_from_db()
     assert user.avatar.name.startswith("avatars/") and user.avatar.name.endswith(".webp")
     assert "me" not in user.avatar.name  # the server chooses the name
-    with default_storage.open(user.avatar.name) as stored, Image.open(stored) as image:
+    with user.avatar.storage.open(user.avatar.name) as stored, Image.open(stored) as image:
         assert image.format == "WEBP"
         assert image.size == (512, 512)
 
@@ -252,4 +251,4 @@ def test_the_avatar_can_be_removed(user_client, user, django_capture_on_commit_c
     assert response.status_code == 302
     user.refresh_from_db()
     assert not user.avatar
-    assert not default_storage.exists(stored)
+    assert not user.avatar.storage.exists(stored)
