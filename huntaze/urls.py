@@ -17,6 +17,8 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("", include("apps.users.urls")),
+    path("", include("apps.subscriptions.urls")),
+    path("stripe/", include("djstripe.urls", namespace="djstripe")),
     path("api/v1/", include("apps.users.api_urls")),
     path("api/v1/", include("apps.content.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -24,6 +24,15 @@ def redis_url() -> str:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_plans():
+    from apps.subscriptions.plans import plans_forget
+
+    plans_forget()
+    yield
+    plans_forget()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Every test starts with an empty cache namespace of its own worker."""
     from django.conf import settings

@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.subscriptions.gating import HasPlanApiAccess
 from apps.subscriptions.plans import plan_for_tier
 
 from . import selectors, services
@@ -58,7 +59,7 @@ class JobOutputSerializer(serializers.Serializer):
 class GenerationCreateApi(APIView):
     """Queue a generation; poll its URL for the result."""
 
-    permission_classes = [IsCreator]
+    permission_classes = [IsCreator, HasPlanApiAccess]
 
     class GenerationInputSerializer(serializers.Serializer):
         task = serializers.ChoiceField(choices=sorted(TASK_FAMILIES))
@@ -91,7 +92,7 @@ class GenerationCreateApi(APIView):
 
 
 class GenerationDetailApi(APIView):
-    permission_classes = [IsCreator]
+    permission_classes = [IsCreator, HasPlanApiAccess]
 
     @extend_schema(responses=JobOutputSerializer, summary="A generation and its result")
     def get(self, request, job_id):
@@ -102,7 +103,7 @@ class GenerationDetailApi(APIView):
 class UsageApi(APIView):
     """This month's AI requests against the plan, and the last 30 days by day and model."""
 
-    permission_classes = [IsCreator]
+    permission_classes = [IsCreator, HasPlanApiAccess]
 
     class UsageOutputSerializer(serializers.Serializer):
         plan = serializers.CharField()

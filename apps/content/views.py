@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.analytics.models import Event
 from apps.analytics.selectors import events_count_since
-from apps.subscriptions.plans import DEFAULT_PLANS
+from apps.subscriptions.plans import plan_list
 from apps.users.views import creator_required
 
 from . import selectors, services
@@ -23,7 +23,7 @@ from .forms import ChatForm, DraftForm, GenerateForm
 
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page: what Huntaze does for a creator, the plans, and sign-up."""
-    return render(request, "content/home.html", {"plans": DEFAULT_PLANS})
+    return render(request, "content/home.html", {"plans": plan_list()})
 
 
 @login_required

@@ -1,19 +1,26 @@
-"""The plan catalogue: what each plan costs and allows.
+"""The plan catalogue, read from the Plan table and kept in memory for a minute (it is read
+on every AI request and link change)."""
 
-These are the defaults the product ships with; prices and limits become adjustable data when
-billing lands, and these values seed them.
-"""
-
+import time
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
+DEFAULT_PLANS = (
+    # key, name, cents, lookup key, rank, AI requests, gpt-4o, API, links, media MB, pitch
+    ("free", "Free", 0, "", 0, 50, False, False, 5, 100, "Try the studio and your page."),
+    ("pro", "Pro", 2900, "huntaze_pro_monthly", 10, 1500, True, True, 25, 5000,
+     "For creators who post every day."),
+    ("business", "Business", 9900, "huntaze_business_monthly", 20, 10000, True, True, 100,
+     50000, "For agencies and teams with several creators."),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class PlanInfo:
     key: str
     name: str
-    price_month_usd: int
+    price_month_cents: int
+    stripe_lookup_key: str
+    rank: int
     ai_requests_month: int
     strong_model: bool
     api_access: bool
@@ -21,29 +28,61 @@ class PlanInfo:
     media_mb: int
     pitch: str
 
-
-DEFAULT_PLANS: tuple[PlanInfo, ...] = (
-    PlanInfo("free", _("Free"), 0, 50, False, False, 5, 100, _("Try the studio and your page.")),
-    PlanInfo(
-        "pro", _("Pro"), 29, 1500, True, True, 25, 5000, _("For creators who post every day.")
-    ),
-    PlanInfo(
-        "business",
-        _("Business"),
-        99,
-        10000,
-        True,
-        True,
-        100,
-        50000,
-        _("For agencies and teams with several creators."),
-    ),
-)
+    @property
+    def price_month(self) -> str:
+        return f"{self.price_month_cents / 100:g}"
 
 
-PLANS_BY_KEY = {plan.key: plan for plan in DEFAULT_PLANS}
+_FALLBACK = {row[0]: PlanInfo(*row) for row in DEFAULT_PLANS}
+_cache: dict[str, PlanInfo] = {}
+_loaded_at = 0.0
+TTL_SECONDS = 60
+
+
+def _load() -> dict[str, PlanInfo]:
+    global _cache, _loaded_at
+    if _cache and time.monotonic() - _loaded_at < TTL_SECONDS:
+        return _cache
+    from .models import Plan
+
+    rows = {
+        plan.key: PlanInfo(
+            plan.key,
+            plan.name,
+            plan.price_month_cents,
+            plan.stripe_lookup_key,
+            plan.rank,
+            plan.ai_requests_month,
+            plan.strong_model,
+            plan.api_access,
+            plan.max_links,
+            plan.media_mb,
+            plan.pitch,
+        )
+        for plan in Plan.objects.all()
+    }
+    _cache, _loaded_at = rows or dict(_FALLBACK), time.monotonic()
+    return _cache
+
+
+def plans_forget() -> None:
+    """Drop the in-memory copy (after an edit, and between tests)."""
+    global _cache
+    _cache = {}
+
+
+def plan_list() -> list[PlanInfo]:
+    return sorted(_load().values(), key=lambda plan: plan.rank)
 
 
 def plan_for_tier(tier: str) -> PlanInfo:
     """The plan a user's tier stands for; unknown tiers get the Free plan."""
-    return PLANS_BY_KEY.get(tier, PLANS_BY_KEY["free"])
+    plans = _load()
+    return plans.get(tier) or plans.get("free") or _FALLBACK["free"]
+
+
+def plan_for_lookup_key(lookup_key: str | None) -> PlanInfo | None:
+    return next(
+        (plan for plan in _load().values() if lookup_key and plan.stripe_lookup_key == lookup_key),
+        None,
+    )

@@ -64,8 +64,35 @@ class UserAdmin(BaseUserAdmin):
         "onboarded_at",
         "suspended_at",
         "suspension_reason",
+        "stripe_billing",
     )
     actions = ("suspend", "lift_suspension")
+
+    @admin.display(description=_("Stripe"))
+    def stripe_billing(self, obj):
+        """The user's Stripe customer, subscriptions and events in dj-stripe's admin."""
+        from django.urls import reverse
+        from django.utils.html import format_html, format_html_join
+        from djstripe.models import Customer
+
+        customer = Customer.objects.filter(subscriber=obj).first()
+        if customer is None:
+            return _("No Stripe customer yet.")
+        links = [
+            (reverse("admin:djstripe_customer_change", args=[customer.djstripe_id]), customer.id),
+            (
+                reverse("admin:djstripe_subscription_changelist")
+                + f"?customer__id__exact={customer.djstripe_id}",
+                _("subscriptions"),
+            ),
+            (reverse("admin:djstripe_event_changelist") + f"?q={customer.id}", _("events")),
+        ]
+        return format_html(
+            "{} ({})",
+            obj.get_tier_display(),
+            format_html_join(" · ", '<a href="{}">{}</a>', links),
+        )
+
     inlines = (PersonaInline, LinkInline, ApiKeyInline)
 
     def get_inlines(self, request, obj):
@@ -79,6 +106,7 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("name", "handle", "role", "tier", "bio", "avatar", "time_zone")},
         ),
         (_("Moderation"), {"fields": ("suspended_at", "suspension_reason")}),
+        (_("Billing"), {"fields": ("billing_status", "stripe_billing")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

@@ -145,6 +145,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.CREATOR)
     tier = models.CharField(_("plan"), max_length=10, choices=Tier, default=Tier.FREE)
+    # The Stripe status of the subscription behind `tier` ("past_due" shows a grace banner).
+    billing_status = models.CharField(_("billing status"), max_length=20, blank=True)
     bio = models.TextField(_("bio"), max_length=500, blank=True)
     avatar = models.ImageField(
         _("avatar"), upload_to="avatars/", blank=True, storage=public_storage

@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from apps.subscriptions.plans import plan_for_tier
-
+from .limits import max_links_for
 from .models import ApiKey, Follow, Link, Persona, User
 from .signals import public_profile_changed
 
@@ -153,7 +152,7 @@ def link_create(*, user: User, title: str, url: str) -> Link:
     """Add a link at the end of the user's page, within the plan's number of links."""
     # Lock the user row so two parallel requests cannot both pass the limit check.
     User.objects.select_for_update().get(pk=user.pk)
-    limit = plan_for_tier(user.tier).max_links
+    limit = max_links_for(user)
     count = Link.objects.filter(user=user).count()
     if count >= limit:
         raise ValidationError(

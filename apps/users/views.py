@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.subscriptions.plans import plan_for_tier
-
 from . import selectors, services
 from .forms import ApiKeyForm, LinkForm, OnboardingForm, PersonaForm, ProfileForm
+from .limits import max_links_for
 
 
 def creator_required(view):
@@ -139,7 +138,7 @@ def settings_links(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "links": links,
-        "limit": plan_for_tier(request.user.tier).max_links,
+        "limit": max_links_for(request.user),
         "section": "links",
     }
     return render(request, "users/settings_links.html", context, status=400 if form.errors else 200)

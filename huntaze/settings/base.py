@@ -97,6 +97,7 @@ THIRD_PARTY_APPS = [
     "django_htmx",
     "django_prometheus",
     "csp",
+    "djstripe",
 ]
 LOCAL_APPS = [
     "apps.users",
@@ -283,6 +284,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.subscriptions.gating.plan_context",
             ],
         },
     },
@@ -376,6 +378,10 @@ CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_BEAT_SCHEDULE = {
     "health-probe": {"task": "apps.analytics.tasks.health_probe", "schedule": 60.0},
     "publish-due": {"task": "apps.content.tasks.publish_due", "schedule": 60.0},
+    "reconcile-subscriptions": {
+        "task": "apps.subscriptions.tasks.reconcile_subscriptions",
+        "schedule": 60.0 * 60 * 24,
+    },
 }
 
 # DJANGO REST FRAMEWORK
@@ -442,6 +448,18 @@ AI_ROUTER = {
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_ENABLED = bool(STRIPE_SECRET_KEY)
+# dj-stripe reads the key by mode; a live key (sk_live_) switches live mode on.
+STRIPE_LIVE_MODE = STRIPE_SECRET_KEY.startswith("sk_live_")
+STRIPE_LIVE_SECRET_KEY = STRIPE_SECRET_KEY if STRIPE_LIVE_MODE else ""
+STRIPE_TEST_SECRET_KEY = "" if STRIPE_LIVE_MODE else STRIPE_SECRET_KEY
+# Pinned: webhook payloads and API answers are read in this version's shape.
+STRIPE_API_VERSION = "2024-06-20"
+DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
+DJSTRIPE_USE_NATIVE_JSONFIELD = True
+DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
+# Only for a local Stripe-compatible server (tests); Stripe itself needs no setting.
+if env("STRIPE_API_HOST", default=""):
+    STRIPE_API_HOST = env("STRIPE_API_HOST")
 
 # SENTRY
 # ------------------------------------------------------------------------------

@@ -12,6 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def user(db):
+    """A creator on a plan with API access (the Free plan has none)."""
+    return UserFactory(tier=User.Tier.PRO)
+
+
+@pytest.fixture
 def bearer(user):
     _key, raw = api_key_create(user=user, name="script")
     return {"authorization": f"Bearer {raw}"}
@@ -61,7 +67,7 @@ def test_a_used_up_plan_gets_402_with_the_upgrade_path(client, bearer, user):
     from apps.content.ai.models import UsageRecord
 
     UsageRecord.objects.bulk_create(
-        UsageRecord(user=user, task="caption", prompt_version="v") for _n in range(50)
+        UsageRecord(user=user, task="caption", prompt_version="v") for _n in range(1500)
     )
     response = client.post(
         "/api/v1/generations/",
@@ -70,7 +76,7 @@ def test_a_used_up_plan_gets_402_with_the_upgrade_path(client, bearer, user):
         content_type="application/json",
     )
     assert response.status_code == 402
-    assert response.json()["upgrade_url"].endswith("/#plans")
+    assert response.json()["upgrade_url"].endswith("/pricing/")
 
 
 def test_jobs_are_private(client, bearer):
@@ -85,13 +91,13 @@ def test_usage_against_the_plan(azure, client, bearer, user):
     response = client.get("/api/v1/usage/", headers=bearer)
     assert response.status_code == 200
     body = response.json()
-    assert body["plan"] == "free" and body["requests_limit"] == 50 and body["requests_used"] == 1
+    assert body["plan"] == "pro" and body["requests_limit"] == 1500 and body["requests_used"] == 1
     assert body["days"][0]["model"] == "gpt-4o-mini" and body["days"][0]["requests"] == 1
 
 
 def test_fans_and_strangers_are_refused(client):
     assert client.post("/api/v1/generations/", {}).status_code == 401
-    fan = UserFactory(role=User.Role.FAN, handle=None)
+    fan = UserFactory(role=User.Role.FAN, handle=None, tier=User.Tier.PRO)
     _key, raw = api_key_create(user=fan, name="x")
     response = client.get("/api/v1/usage/", headers={"authorization": f"Bearer {raw}"})
     assert response.status_code == 403

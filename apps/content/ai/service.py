@@ -122,7 +122,7 @@ def quota_check(*, user, used: int | None = None) -> None:
                 "Upgrade for more, or wait for next month."
             )
             % {"count": plan.ai_requests_month, "plan": plan.name},
-            upgrade_url=reverse("home") + "#plans",
+            upgrade_url=reverse("pricing"),
         )
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.content.services import demo_content_seed
+from apps.subscriptions.services import plans_seed_defaults
 from apps.users.services import demo_users_seed
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo creates accounts with known passwords, so it only runs with DEBUG=True."
             )
+        plans_seed_defaults()
         seeded = demo_users_seed()
         demo_content_seed()
         self.stdout.write(

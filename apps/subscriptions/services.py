@@ -1,0 +1,193 @@
+"""Checkout, portal and the user's tier, with Stripe as the source of truth."""
+
+import logging
+import uuid
+
+import stripe
+from django.db import transaction
+from django.urls import reverse
+from djstripe.models import Customer
+from djstripe.models import Subscription as DjstripeSubscription
+
+from apps.users.models import User
+
+from .plans import PlanInfo, plan_for_lookup_key, plan_for_tier
+from .stripe_client import stripe_options
+
+logger = logging.getLogger(__name__)
+
+# Statuses that keep a plan's features. past_due is Stripe's retry window: the creator keeps
+# the plan and sees a banner asking them to fix the payment.
+ACTIVE_STATUSES = ("active", "trialing", "past_due")
+
+
+class BillingError(Exception):
+    """Stripe refused or could not be reached; the message is safe to show."""
+
+
+def customer_for_user(*, user: User) -> Customer:
+    """The user's Stripe customer, created once (with an idempotency key) and reused."""
+    customer, _created = Customer.get_or_create(subscriber=user)
+    return customer
+
+
+def _price_id(plan: PlanInfo) -> str:
+    prices = stripe.Price.list(
+        lookup_keys=[plan.stripe_lookup_key], active=True, **stripe_options()
+    )
+    if not prices.data:
+        raise BillingError(f"No Stripe price with the lookup key {plan.stripe_lookup_key}.")
+    return prices.data[0].id
+
+
+def checkout_session_create(*, user: User, plan: PlanInfo, base_url: str, token: str) -> str:
+    """Start Stripe Checkout for a subscription to `plan`; returns the URL to send the user to.
+
+    `token` comes from the page the user clicked on, so a double submit sends the same
+    idempotency key and gets the same session back.
+    """
+    if not plan.stripe_lookup_key:
+        raise BillingError("This plan is not sold through Stripe.")
+    try:
+        customer = customer_for_user(user=user)
+        session = stripe.checkout.Session.create(
+            mode="subscription",
+            customer=customer.id,
+            client_reference_id=str(user.pk),
+            line_items=[{"price": _price_id(plan), "quantity": 1}],
+            success_url=base_url + reverse("billing_success") + "?session_id={CHECKOUT_SESSION_ID}",
+            cancel_url=base_url + reverse("billing_cancel"),
+            allow_promotion_codes=True,
+            metadata={"plan": plan.key},
+            idempotency_key=f"checkout:{user.pk}:{plan.key}:{token}",
+            **stripe_options(),
+        )
+    except stripe.StripeError as exc:
+        logger.warning("checkout failed for user %s: %s", user.pk, exc)
+        raise BillingError("Stripe could not start the checkout. Please try again.") from exc
+    return session.url
+
+
+def portal_session_create(*, user: User, return_url: str) -> str:
+    try:
+        customer = customer_for_user(user=user)
+        session = stripe.billing_portal.Session.create(
+            customer=customer.id,
+            return_url=return_url,
+            idempotency_key=f"portal:{user.pk}:{uuid.uuid4().hex}",
+            **stripe_options(),
+        )
+    except stripe.StripeError as exc:
+        raise BillingError("Stripe could not open the billing portal. Please try again.") from exc
+    return session.url
+
+
+def _best(subscriptions) -> tuple[PlanInfo, str]:
+    """The best plan among subscriptions that keep their features, and its status."""
+    best, best_status = plan_for_tier("free"), ""
+    for sub in subscriptions:
+        if sub["status"] not in ACTIVE_STATUSES:
+            continue
+        for item in sub["items"]["data"]:
+            plan = plan_for_lookup_key(item["price"].get("lookup_key"))
+            if plan is not None and plan.rank > best.rank:
+                best, best_status = plan, sub["status"]
+    return best, best_status
+
+
+def _user_for_customer(customer_id: str) -> User | None:
+    customer = Customer.objects.filter(id=customer_id).select_related("subscriber").first()
+    if customer is not None and customer.subscriber_id:
+        return customer.subscriber
+    remote = stripe.Customer.retrieve(customer_id, **stripe_options())
+    subscriber_id = (remote.get("metadata") or {}).get("djstripe_subscriber")
+    return User.objects.filter(pk=subscriber_id).first() if subscriber_id else None
+
+
+def subscription_sync_tier(*, customer_id: str, sync_objects: bool = False) -> User | None:
+    """Set the user's tier from their subscriptions as Stripe reports them now.
+
+    Reads Stripe rather than trusting the event that triggered it, so events arriving late,
+    twice or out of order all end in the same state.
+    """
+    user = _user_for_customer(customer_id)
+    if user is None:
+        logger.warning("no Huntaze user for Stripe customer %s", customer_id)
+        return None
+    subscriptions = stripe.Subscription.list(
+        customer=customer_id, status="all", limit=100, **stripe_options()
+    ).data
+    if sync_objects:
+        for sub in subscriptions:
+            DjstripeSubscription.sync_from_stripe_data(sub)
+    plan, status = _best(subscriptions)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if (locked.tier, locked.billing_status) != (plan.key, status):
+            logger.info(
+                "user %s: plan %s/%s -> %s/%s",
+                locked.pk,
+                locked.tier,
+                locked.billing_status or "-",
+                plan.key,
+                status or "-",
+            )
+            locked.tier, locked.billing_status = plan.key, status
+            locked.save(update_fields=["tier", "billing_status", "updated_at"])
+    return locked
+
+
+def checkout_completed(*, session: dict) -> User | None:
+    """Link the Stripe customer to the user who paid, then read their subscriptions."""
+    customer_id = session.get("customer")
+    user = User.objects.filter(pk=session.get("client_reference_id") or 0).first()
+    if customer_id and user is not None:
+        Customer.objects.filter(id=customer_id, subscriber__isnull=True).update(subscriber=user)
+        if not Customer.objects.filter(id=customer_id).exists():
+            remote = stripe.Customer.retrieve(customer_id, **stripe_options())
+            Customer.sync_from_stripe_data(remote)
+            Customer.objects.filter(id=customer_id).update(subscriber=user)
+    return subscription_sync_tier(customer_id=customer_id) if customer_id else None
+
+
+def subscriptions_reconcile() -> list[tuple[int, str, str]]:
+    """Re-read every customer's subscriptions from Stripe and correct drift. Returns the
+    changes as (user id, old tier, new tier)."""
+    changes = []
+    for customer in Customer.objects.filter(subscriber__isnull=False).select_related("subscriber"):
+        old = customer.subscriber.tier
+        try:
+            user = subscription_sync_tier(customer_id=customer.id, sync_objects=True)
+        except stripe.StripeError:
+            logger.exception("reconciliation failed for customer %s", customer.id)
+            continue
+        if user is not None and user.tier != old:
+            changes.append((user.pk, old, user.tier))
+    for user_id, old, new in changes:
+        logger.warning("reconciliation corrected user %s: %s -> %s", user_id, old, new)
+    return changes
+
+
+@transaction.atomic
+def plans_seed_defaults() -> None:
+    """Create the default plans where they are missing (never overwrites edited ones)."""
+    from .models import Plan
+    from .plans import DEFAULT_PLANS, plans_forget
+
+    for key, name, cents, lookup, rank, requests, strong, api, links, media, pitch in DEFAULT_PLANS:
+        Plan.objects.get_or_create(
+            key=key,
+            defaults={
+                "name": name,
+                "price_month_cents": cents,
+                "stripe_lookup_key": lookup,
+                "rank": rank,
+                "ai_requests_month": requests,
+                "strong_model": strong,
+                "api_access": api,
+                "max_links": links,
+                "media_mb": media,
+                "pitch": pitch,
+            },
+        )
+    plans_forget()
