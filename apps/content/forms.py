@@ -33,7 +33,7 @@ class GenerateForm(forms.Form):
             attrs={
                 "rows": 4,
                 "placeholder": _(
-                    "e.g. A playful Instagram caption for my beach shoot, mention 20% off"
+                    "e.g. A playful Instagram caption for my beach shoot, mention the sale"
                 ),
             }
         ),
