@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from apps.users.admin_actions import with_reason
 
 from .models import ChatMessage, ContentItem, Conversation, GenerationJob, UsageRecord
-from .services import content_item_moderate
+from .public import public_cache_invalidate
+from .services import content_item_moderate, content_item_remove
 
 
 @admin.register(UsageRecord)
@@ -43,8 +45,30 @@ class ContentItemAdmin(admin.ModelAdmin):
     search_fields = ("title", "body", "user__email", "user__handle")
     list_select_related = ("user",)
     raw_id_fields = ("user", "usage")
-    readonly_fields = ("moderated_at", "moderation_reason", "published_at")
+    # Publishing state changes go through the library or the take-down action, which also
+    # move the image between storages; the admin only edits text.
+    readonly_fields = (
+        "status",
+        "slug",
+        "media",
+        "moderated_at",
+        "moderation_reason",
+        "published_at",
+    )
     actions = ("take_down",)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if obj.is_public:
+            handle = obj.user.handle
+            transaction.on_commit(lambda: public_cache_invalidate(handle))
+
+    def delete_model(self, request, obj) -> None:
+        content_item_remove(item=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for item in queryset.select_related("user", "media"):
+            content_item_remove(item=item)
 
     take_down = admin.action(description=_("Take down: unpublish with a reason"))(
         with_reason(

@@ -102,5 +102,8 @@ class ScheduleForm(forms.Form):
             from django.utils import timezone
 
             naive = timezone.make_naive(when) if timezone.is_aware(when) else when
+            if naive.year > timezone.now().year + 2:
+                self.add_error("scheduled_for", _("Pick a time within the next two years."))
+                return cleaned
             cleaned["scheduled_for"] = naive.replace(tzinfo=zoneinfo.ZoneInfo(zone))
         return cleaned

@@ -3,7 +3,7 @@ import re
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from .public import public_page_lookup
+from .public import public_cache_path, public_page_lookup
 from .public_views import public_response
 
 _PUBLIC_PATH = re.compile(r"^/@(?P<handle>[a-z0-9_]{3,30})/(?:p/[-a-zA-Z0-9_]+/)?$")
@@ -24,8 +24,11 @@ class PublicPageCacheMiddleware:
             match = _PUBLIC_PATH.match(request.path_info)
             if match:
                 language = translation.get_language_from_request(request)
-                entry = public_page_lookup(
-                    handle=match["handle"], path=request.get_full_path(), language=language
+                path = public_cache_path(request.path_info, request.GET.get("page"))
+                entry = (
+                    public_page_lookup(handle=match["handle"], path=path, language=language)
+                    if path is not None
+                    else None
                 )
                 if entry is not None:
                     with translation.override(language):

@@ -111,6 +111,16 @@ def public_cache_invalidate(*handles: str) -> None:
             cache.set(_version_key(handle), uuid.uuid4().hex[:12], timeout=None)
 
 
+def public_cache_path(path: str, page: str | None) -> str | None:
+    """What a cached page is keyed by: the path and a valid page number, nothing else, so
+    made-up query strings cannot fill the cache. None for a page number that is not one."""
+    if page is None or page == "1":
+        return path
+    if not (page.isascii() and page.isdigit()) or len(page) > 6:
+        return None
+    return f"{path}?page={int(page)}"
+
+
 def public_page_key(*, handle: str, version: str, path: str, language: str) -> str:
     digest = hashlib.sha256(path.encode()).hexdigest()[:16]
     return f"public:page:{handle.lower()}:{version}:{language}:{digest}"

@@ -47,7 +47,10 @@ def _cached_response(request: HttpRequest, handle: str, render_page) -> HttpResp
     """Serve from the cache, or render, store and serve; answer 304 to a matching ETag."""
     version = public.public_cache_version(handle)
     key = public.public_page_key(
-        handle=handle, version=version, path=request.get_full_path(), language=get_language()
+        handle=handle,
+        version=version,
+        path=public.public_cache_path(request.path, request.GET.get("page")) or request.path,
+        language=get_language(),
     )
     entry = public.public_page_cached(key)
     if entry is None:
@@ -73,7 +76,7 @@ def public_response(request: HttpRequest, entry: dict) -> HttpResponse:
 
 def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
         raise Http404("No such page")
     return int(raw)
 

@@ -77,6 +77,16 @@ def generation_job_run(*, job_id: str) -> GenerationJob | None:
         job.error = "; ".join(exc.messages)[:300]
         job.save(update_fields=["state", "error", "updated_at"])
         return job
+    except BaseException as exc:
+        # Anything else (a time limit, a bug) must still end the job, or the studio would
+        # poll forever; the worker then re-raises so the failure is logged and reported.
+        logger.exception("generation job %s failed", job.pk)
+        job.state = GenerationJob.State.FAILED
+        job.error = _("Something went wrong on our side. Nothing was charged; please try again.")
+        job.save(update_fields=["state", "error", "updated_at"])
+        if isinstance(exc, Exception):
+            return job
+        raise
     with transaction.atomic():
         item = content_item_create_from_result(user=job.user, prompt=job.prompt, result=result)
         job.item = item
@@ -108,11 +118,6 @@ def content_item_update(*, item: ContentItem, title: str, body: str) -> ContentI
     item.full_clean(exclude=["usage"])
     item.save()
     return item
-
-
-@transaction.atomic
-def content_item_delete(*, item: ContentItem) -> None:
-    item.delete()
 
 
 # Chat ------------------------------------------------------------------------------------
@@ -254,6 +259,8 @@ def content_item_schedule(*, item: ContentItem, when) -> ContentItem:
         raise ValidationError({"scheduled_for": _("The time needs a time zone.")})
     if when <= timezone.now():
         raise ValidationError({"scheduled_for": _("Pick a time in the future.")})
+    if when > timezone.now() + timezone.timedelta(days=2 * 366):
+        raise ValidationError({"scheduled_for": _("Pick a time within the next two years.")})
     if item.moderated_at is not None:
         raise ValidationError(_("Staff took this post down; it cannot be published again."))
     was_public = item.is_public

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -118,14 +119,23 @@ def draft_save(request: HttpRequest, item_id: int) -> HttpResponse:
     form = DraftForm(request.POST, instance=item)
     if form.is_valid():
         try:
-            services.content_item_update(
-                item=item, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+            # The library's edit: a published post changes on the public page too.
+            services.content_item_edit(
+                item=item,
+                kind=item.kind,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
             )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("Draft saved to your library."))
-            return redirect(request.POST.get("next") or reverse("dashboard"))
+            next_url = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                next_url = reverse("dashboard")
+            return redirect(next_url)
     item.refresh_from_db()
     return render(request, "content/draft_edit.html", {"form": form, "item": item}, status=400)
 
@@ -134,7 +144,8 @@ def draft_save(request: HttpRequest, item_id: int) -> HttpResponse:
 @creator_required
 def draft_delete(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.content_item_get_for_user(user=request.user, item_id=item_id)
-    services.content_item_delete(item=item)
+    # Removes the image and refreshes the public page if the post had been published.
+    services.content_item_remove(item=item)
     messages.success(request, _("Draft deleted."))
     return redirect("studio")
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .admin_actions import with_reason
 from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .models import ApiKey, Link, Persona, User
-from .services import user_suspend, user_unsuspend
+from .services import user_public_changed, user_suspend, user_unsuspend
 
 
 class PersonaInline(admin.StackedInline):
@@ -94,6 +94,19 @@ class UserAdmin(BaseUserAdmin):
         )
 
     inlines = (PersonaInline, LinkInline, ApiKeyInline)
+
+    def save_model(self, request, obj, form, change) -> None:
+        old_handle = form.initial.get("handle") if change else None
+        super().save_model(request, obj, form, change)
+        user_public_changed(user=obj, old_handle=old_handle)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)  # links edited inline
+        user_public_changed(user=form.instance)
+
+    def delete_model(self, request, obj) -> None:
+        user_public_changed(user=obj)
+        super().delete_model(request, obj)
 
     def get_inlines(self, request, obj):
         # The add form creates the account only; persona, links and keys come after.

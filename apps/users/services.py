@@ -38,6 +38,11 @@ def user_ensure_verified_email(*, user: User) -> None:
     )
 
 
+def user_public_changed(*, user: User, old_handle: str | None = None) -> None:
+    """Announce a change fans can see that did not go through the services (admin edits)."""
+    _public_changed(user, old_handle)
+
+
 def _public_changed(user: User, *handles: str | None) -> None:
     """Tell listeners (the public page cache) once the transaction commits."""
     names = tuple(sorted({h for h in (*handles, user.handle) if h}))

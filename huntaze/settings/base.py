@@ -431,7 +431,8 @@ AI_PRICES = {
     "gpt-4o": {"input": 2.50, "cached": 1.25, "output": 10.00},
     "gpt-4o-mini": {"input": 0.15, "cached": 0.075, "output": 0.60},
 }
-AI_TIMEOUT_SECONDS = env.float("AI_TIMEOUT_SECONDS", default=60.0)
+# 30 s x (1 + 2 retries) x 2 deployments stays under the Celery soft time limit (240 s).
+AI_TIMEOUT_SECONDS = env.float("AI_TIMEOUT_SECONDS", default=30.0)
 # Retries by the openai SDK: exponential backoff, honouring Retry-After on 429 and 5xx.
 AI_MAX_RETRIES = env.int("AI_MAX_RETRIES", default=2)
 # A ceiling, not a target: each task asks for what it needs; this only stops a runaway answer.

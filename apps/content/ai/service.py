@@ -24,6 +24,7 @@ from .models import UsageRecord
 from .prompts import PROMPT_VERSION, PersonaText, build_messages
 from .providers import Completion, ProviderError, get_provider
 from .response_cache import (
+    quota_count_remember,
     response_cache_entry,
     response_cache_key,
     response_cache_read,
@@ -195,6 +196,34 @@ def _model_of(completion: Completion) -> str:
     return completion.model
 
 
+def _record_interrupted_stream(
+    *, user, task: str, decision: RouteDecision, messages: list[dict], received: str, config: dict
+) -> None:
+    def tokens(text: str) -> int:
+        return -(-len(text.encode()) // 4)
+
+    prompt_tokens = sum(tokens(m["content"]) + 4 for m in messages)
+    completion_tokens = tokens(received)
+    _record(
+        user=user,
+        task=task,
+        decision=decision,
+        deployment=config["deployment"],
+        model=config["model"],
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+        cost_usd=ledger.cost_usd(
+            model=config["model"],
+            prompt_tokens=prompt_tokens,
+            cached_tokens=0,
+            completion_tokens=completion_tokens,
+        )
+        if get_provider().name != "offline"
+        else Decimal("0"),
+        error="stream closed by the client; tokens estimated",
+    )
+
+
 def _record_failure(*, user, task: str, decision: RouteDecision, error: ProviderError) -> int:
     config = settings.AI_MODELS[decision.model_key]
     record = _record(
@@ -239,6 +268,8 @@ def ai_generate(
     used_key = ledger.quota_cache_key(user=user)
     found = response_cache_read([key, used_key])
     used = ledger.usage_requests_this_month(user=user, cached=found.get(used_key))
+    if used_key not in found:
+        quota_count_remember(used_key, used)
     quota_check(user=user, used=used)
 
     if not regenerate and (hit := response_cache_valid(found.get(key), now=clock())):
@@ -310,10 +341,11 @@ def ai_generate(
     record, cost = _record_completion(
         user=user, task=prepared.task, decision=decision, completion=completion, fallback=fallback
     )
-    updates = {used_key: used + 1}
-    if not fallback:
+    updates = {}
+    # Placeholder drafts of the offline provider are never served again from the cache.
+    if not fallback and completion.billable:
         updates[key] = response_cache_entry(now=clock(), text=completion.text, model=record.model)
-    response_cache_write(updates)
+    response_cache_write(updates, count_key=used_key)
     return GenerationResult(
         text=completion.text,
         task=prepared.task,
@@ -351,12 +383,15 @@ def ai_stream(
     used_key = ledger.quota_cache_key(user=user)
     found = response_cache_read([used_key])
     used = ledger.usage_requests_this_month(user=user, cached=found.get(used_key))
+    if used_key not in found:
+        quota_count_remember(used_key, used)
     quota_check(user=user, used=used)
     decision = prepared.decision
     config = settings.AI_MODELS[decision.model_key]
     provider_ms = 0.0
     completion = None
     call_started = time.perf_counter()
+    received: list[str] = []
     try:
         for event in get_provider().stream(
             deployment=config["deployment"],
@@ -367,7 +402,22 @@ def ai_stream(
             if event.completion is not None:
                 completion = event.completion
             else:
+                received.append(event.delta)
                 yield ChatDelta(event.delta)
+    except GeneratorExit:
+        # The reader went away mid-answer (tab closed). The provider still produced the
+        # tokens, so the request is recorded and counted, with tokens estimated by the byte
+        # rule since the usage chunk never arrived.
+        _record_interrupted_stream(
+            user=user,
+            task=prepared.task,
+            decision=decision,
+            messages=prepared.messages,
+            received="".join(received),
+            config=config,
+        )
+        response_cache_write({}, count_key=used_key)
+        raise
     except ProviderError as exc:
         usage_id = _record_failure(user=user, task=prepared.task, decision=decision, error=exc)
         raise GenerationFailed(
@@ -380,7 +430,7 @@ def ai_stream(
     record, cost = _record_completion(
         user=user, task=prepared.task, decision=decision, completion=completion, fallback=False
     )
-    response_cache_write({used_key: used + 1})
+    response_cache_write({}, count_key=used_key)
     yield GenerationResult(
         text=completion.text,
         task=prepared.task,
