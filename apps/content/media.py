@@ -6,19 +6,17 @@ import uuid
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
+
+from apps.users.images import image_read
 
 from .models import Media
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
-MAX_PIXELS = 60_000_000
 _SIGNING_SALT = "huntaze.media"
 
 
@@ -31,33 +29,18 @@ def _encode(image: Image.Image, max_side: int) -> bytes:
 
 
 def media_process(*, upload: UploadedFile) -> tuple[bytes, bytes, int, int]:
-    """(image, thumbnail, width, height) as WebP, or ValidationError.
+    """(image, thumbnail, width, height) as WebP, or ValidationError (see image_read)."""
 
-    The file is judged by its bytes, not its name or declared type; re-encoding drops
-    metadata (EXIF, GPS) and anything hidden after the image data.
-    """
-    if upload.size > settings.MEDIA_MAX_BYTES:
-        limit = settings.MEDIA_MAX_BYTES // (1024 * 1024)
-        raise ValidationError(_("The image is too large: %(limit)s MB at most.") % {"limit": limit})
-    try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            image_format, (width, height) = probe.format, probe.size
-            probe.verify()
-        if image_format not in ALLOWED_FORMATS:
-            raise ValidationError(_("Please upload a JPEG, PNG, WebP or GIF image."))
-        if width * height > MAX_PIXELS:
-            raise ValidationError(_("The image has too many pixels."))
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image).convert("RGB")
-            main = _encode(image, settings.MEDIA_MAX_SIDE_PX)
-            thumb = _encode(image, settings.MEDIA_THUMB_PX)
-            scale = min(1.0, settings.MEDIA_MAX_SIDE_PX / max(image.size))
-            size = (round(image.width * scale), round(image.height * scale))
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise ValidationError(_("This file is not an image we can read.")) from exc
-    return main, thumb, size[0], size[1]
+    def encode(image: Image.Image) -> tuple[bytes, bytes, int, int]:
+        scale = min(1.0, settings.MEDIA_MAX_SIDE_PX / max(image.size))
+        return (
+            _encode(image, settings.MEDIA_MAX_SIDE_PX),
+            _encode(image, settings.MEDIA_THUMB_PX),
+            round(image.width * scale),
+            round(image.height * scale),
+        )
+
+    return image_read(upload=upload, max_bytes=settings.MEDIA_MAX_BYTES, use=encode)
 
 
 @transaction.atomic

@@ -12,16 +12,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
+from .images import image_read
 from .limits import max_links_for
 from .models import ApiKey, Follow, Link, Persona, User
 from .signals import public_profile_changed
 
 DEMO_PASSWORD = "huntaze-demo"  # noqa: S105 - a published demo credential, DEBUG only
 API_KEY_PREFIX = "hz_"
-ALLOWED_AVATAR_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
-MAX_AVATAR_PIXELS = 40_000_000
 
 
 @dataclass(frozen=True)
@@ -55,36 +54,18 @@ def _public_changed(user: User, *handles: str | None) -> None:
 
 
 def avatar_process(*, upload: UploadedFile) -> ContentFile:
-    """Check an uploaded avatar by its content and re-encode it as a square WebP.
+    """Check an uploaded avatar by its content and re-encode it as a square WebP under a
+    server-chosen name. Raises ValidationError (see image_read)."""
 
-    Raises ValidationError for files that are too big, are not images, or are images in a
-    format we do not accept. Re-encoding drops metadata (EXIF, GPS) and any payload hidden
-    after the image data.
-    """
-    if upload.size > settings.AVATAR_MAX_BYTES:
-        limit = settings.AVATAR_MAX_BYTES // (1024 * 1024)
-        raise ValidationError(_("The image is too large: %(limit)s MB at most.") % {"limit": limit})
-    try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            image_format = probe.format
-            width, height = probe.size
-            probe.verify()
-        if image_format not in ALLOWED_AVATAR_FORMATS:
-            raise ValidationError(_("Please upload a JPEG, PNG, WebP or GIF image."))
-        if width * height > MAX_AVATAR_PIXELS:
-            raise ValidationError(_("The image has too many pixels."))
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
-            size = settings.AVATAR_SIZE_PX
-            image = ImageOps.fit(image, (size, size), method=Image.Resampling.LANCZOS)
-            out = io.BytesIO()
-            image.save(out, format="WEBP", quality=85)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise ValidationError(_("This file is not an image we can read.")) from exc
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.webp")
+    def square_webp(image: Image.Image) -> bytes:
+        size = settings.AVATAR_SIZE_PX
+        image = ImageOps.fit(image, (size, size), method=Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        image.save(out, format="WEBP", quality=85)
+        return out.getvalue()
+
+    data = image_read(upload=upload, max_bytes=settings.AVATAR_MAX_BYTES, use=square_webp)
+    return ContentFile(data, name=f"{uuid.uuid4().hex}.webp")
 
 
 @transaction.atomic

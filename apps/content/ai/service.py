@@ -143,6 +143,36 @@ def _prepare(*, user, task: str, prompt: str, history: list[dict] | None) -> _Pr
     return _Prepared(task=task, decision=decision, messages=messages, upgrade_note=note)
 
 
+def _completed_result(
+    prepared: _Prepared,
+    completion: Completion,
+    record: UsageRecord,
+    cost: Decimal,
+    *,
+    fallback: bool,
+    started: float,
+    provider_ms: float,
+) -> GenerationResult:
+    """The result of a provider call; overhead is the time not spent waiting for it."""
+    return GenerationResult(
+        text=completion.text,
+        task=prepared.task,
+        model=record.model,
+        deployment=completion.deployment,
+        prompt_tokens=completion.prompt_tokens,
+        cached_tokens=completion.cached_tokens,
+        completion_tokens=completion.completion_tokens,
+        latency_ms=completion.latency_ms,
+        cost_usd=cost,
+        cache_hit=False,
+        fallback=fallback,
+        route=prepared.decision,
+        usage_id=record.pk,
+        overhead_ms=max((time.perf_counter() - started) * 1000 - provider_ms, 0.0),
+        upgrade_note=prepared.upgrade_note,
+    )
+
+
 def _fallback_key(decision: RouteDecision) -> str | None:
     """The other deployment, where the rubric allows it: gpt-4o may stand in for mini, never
     the reverse, since gpt-4o was only chosen because the request needs it."""
@@ -346,22 +376,14 @@ def ai_generate(
     if not fallback and completion.billable:
         updates[key] = response_cache_entry(now=clock(), text=completion.text, model=record.model)
     response_cache_write(updates, count_key=used_key)
-    return GenerationResult(
-        text=completion.text,
-        task=prepared.task,
-        model=record.model,
-        deployment=completion.deployment,
-        prompt_tokens=completion.prompt_tokens,
-        cached_tokens=completion.cached_tokens,
-        completion_tokens=completion.completion_tokens,
-        latency_ms=completion.latency_ms,
-        cost_usd=cost,
-        cache_hit=False,
+    return _completed_result(
+        prepared,
+        completion,
+        record,
+        cost,
         fallback=fallback,
-        route=decision,
-        usage_id=record.pk,
-        overhead_ms=max((time.perf_counter() - started) * 1000 - provider_ms, 0.0),
-        upgrade_note=prepared.upgrade_note,
+        started=started,
+        provider_ms=provider_ms,
     )
 
 
@@ -431,20 +453,6 @@ def ai_stream(
         user=user, task=prepared.task, decision=decision, completion=completion, fallback=False
     )
     response_cache_write({}, count_key=used_key)
-    yield GenerationResult(
-        text=completion.text,
-        task=prepared.task,
-        model=record.model,
-        deployment=completion.deployment,
-        prompt_tokens=completion.prompt_tokens,
-        cached_tokens=completion.cached_tokens,
-        completion_tokens=completion.completion_tokens,
-        latency_ms=completion.latency_ms,
-        cost_usd=cost,
-        cache_hit=False,
-        fallback=False,
-        route=decision,
-        usage_id=record.pk,
-        overhead_ms=max((time.perf_counter() - started) * 1000 - provider_ms, 0.0),
-        upgrade_note=prepared.upgrade_note,
+    yield _completed_result(
+        prepared, completion, record, cost, fallback=False, started=started, provider_ms=provider_ms
     )
