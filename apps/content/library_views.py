@@ -9,19 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.users.forms import form_add_service_errors
 from apps.users.views import creator_required
 
 from . import selectors, services
 from .forms import ContentItemForm, LibraryFilterForm, ScheduleForm
 from .models import ContentItem
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @creator_required
@@ -67,7 +60,7 @@ def library_new(request: HttpRequest) -> HttpResponse:
         try:
             item = services.content_item_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Draft created."))
             return redirect("library_item", item_id=item.pk)
@@ -91,7 +84,7 @@ def library_item(request: HttpRequest, item_id: int) -> HttpResponse:
         try:
             services.content_item_edit(item=item, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("library_item", item_id=item.pk)

@@ -111,14 +111,22 @@ def public_cache_invalidate(*handles: str) -> None:
             cache.set(_version_key(handle), uuid.uuid4().hex[:12], timeout=None)
 
 
+def public_page_number(raw: str | None) -> int | None:
+    """The page asked for in ?page= (1 when absent), or None when it is not a page number."""
+    if raw is None:
+        return 1
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
+        return None
+    return int(raw)
+
+
 def public_cache_path(path: str, page: str | None) -> str | None:
     """What a cached page is keyed by: the path and a valid page number, nothing else, so
     made-up query strings cannot fill the cache. None for a page number that is not one."""
-    if page is None or page == "1":
-        return path
-    if not (page.isascii() and page.isdigit()) or len(page) > 6:
+    number = public_page_number(page)
+    if number is None:
         return None
-    return f"{path}?page={int(page)}"
+    return path if number == 1 else f"{path}?page={number}"
 
 
 def public_page_key(*, handle: str, version: str, path: str, language: str) -> str:

@@ -75,10 +75,10 @@ def public_response(request: HttpRequest, entry: dict) -> HttpResponse:
 
 
 def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
+    number = public.public_page_number(request.GET.get("page"))
+    if number is None:
         raise Http404("No such page")
-    return int(raw)
+    return number
 
 
 @require_GET

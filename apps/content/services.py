@@ -109,17 +109,6 @@ def content_item_create_from_result(*, user, prompt: str, result: GenerationResu
     return item
 
 
-@transaction.atomic
-def content_item_update(*, item: ContentItem, title: str, body: str) -> ContentItem:
-    item.title = title.strip()
-    item.body = body.strip()
-    if not item.body:
-        raise ValidationError({"body": _("The text cannot be empty.")})
-    item.full_clean(exclude=["usage"])
-    item.save()
-    return item
-
-
 # Chat ------------------------------------------------------------------------------------
 
 
@@ -219,7 +208,12 @@ def content_item_create(*, user, kind: str, title: str, body: str) -> ContentIte
 def content_item_edit(*, item: ContentItem, kind: str, title: str, body: str) -> ContentItem:
     """Change a post's text; a published post changes on the public page too."""
     item.kind = kind
-    content_item_update(item=item, title=title, body=body)
+    item.title = title.strip()
+    item.body = body.strip()
+    if not item.body:
+        raise ValidationError({"body": _("The text cannot be empty.")})
+    item.full_clean(exclude=["usage"])
+    item.save()
     _invalidate_public(item, was_public=item.is_public)
     return item
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.analytics.models import Event
 from apps.analytics.selectors import events_count_since
 from apps.subscriptions.plans import plan_list
+from apps.users.forms import form_add_service_errors
 from apps.users.views import creator_required
 
 from . import selectors, services
@@ -44,11 +45,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "content/dashboard.html", context)
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 # Studio ----------------------------------------------------------------------------------
 
 
@@ -66,7 +62,7 @@ def studio(request: HttpRequest) -> HttpResponse:
                     prompt=form.cleaned_data["prompt"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_add_service_errors(form, exc)
             except QuotaExceeded as exc:
                 form.add_error(None, exc.message)
                 status = 402
@@ -127,7 +123,7 @@ def draft_save(request: HttpRequest, item_id: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Draft saved to your library."))
             next_url = request.POST.get("next", "")

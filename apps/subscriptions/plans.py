@@ -4,14 +4,27 @@ on every AI request and link change)."""
 import time
 from dataclasses import dataclass
 
-DEFAULT_PLANS = (
-    # key, name, cents, lookup key, rank, AI requests, gpt-4o, API, links, media MB, pitch
+_COLUMNS = (
+    "key",
+    "name",
+    "price_month_cents",
+    "stripe_lookup_key",
+    "rank",
+    "ai_requests_month",
+    "strong_model",
+    "api_access",
+    "max_links",
+    "media_mb",
+    "pitch",
+)
+# The plans a new database starts with (as Plan rows) and the fallback when it has none.
+DEFAULT_PLANS = tuple(dict(zip(_COLUMNS, row, strict=True)) for row in (
     ("free", "Free", 0, "", 0, 50, False, False, 5, 100, "Try the studio and your page."),
     ("pro", "Pro", 2900, "huntaze_pro_monthly", 10, 1500, True, True, 25, 5000,
      "For creators who post every day."),
     ("business", "Business", 9900, "huntaze_business_monthly", 20, 10000, True, True, 100,
      50000, "For agencies and teams with several creators."),
-)  # fmt: skip
+))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -33,7 +46,7 @@ class PlanInfo:
         return f"{self.price_month_cents / 100:g}"
 
 
-_FALLBACK = {row[0]: PlanInfo(*row) for row in DEFAULT_PLANS}
+_FALLBACK = {row["key"]: PlanInfo(**row) for row in DEFAULT_PLANS}
 _cache: dict[str, PlanInfo] = {}
 _loaded_at = 0.0
 TTL_SECONDS = 60

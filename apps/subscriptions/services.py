@@ -174,20 +174,7 @@ def plans_seed_defaults() -> None:
     from .models import Plan
     from .plans import DEFAULT_PLANS, plans_forget
 
-    for key, name, cents, lookup, rank, requests, strong, api, links, media, pitch in DEFAULT_PLANS:
-        Plan.objects.get_or_create(
-            key=key,
-            defaults={
-                "name": name,
-                "price_month_cents": cents,
-                "stripe_lookup_key": lookup,
-                "rank": rank,
-                "ai_requests_month": requests,
-                "strong_model": strong,
-                "api_access": api,
-                "max_links": links,
-                "media_mb": media,
-                "pitch": pitch,
-            },
-        )
+    for row in DEFAULT_PLANS:
+        fields = dict(row)
+        Plan.objects.get_or_create(key=fields.pop("key"), defaults=fields)
     plans_forget()

@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import ApiKeyForm, LinkForm, OnboardingForm, PersonaForm, ProfileForm
+from .forms import (
+    ApiKeyForm,
+    LinkForm,
+    OnboardingForm,
+    PersonaForm,
+    ProfileForm,
+    form_add_service_errors,
+)
 from .limits import max_links_for
 
 
@@ -29,14 +36,6 @@ def creator_required(view):
     return wrapper
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
 def onboarding(request: HttpRequest) -> HttpResponse:
     """First log-in of a creator: handle, display name and a first persona."""
@@ -52,7 +51,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         try:
             services.user_complete_onboarding(user=user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -84,7 +83,7 @@ def settings_profile(request: HttpRequest) -> HttpResponse:
                 remove_avatar=request.POST.get("avatar-clear") == "on",
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("settings_profile")
@@ -109,7 +108,7 @@ def settings_persona(request: HttpRequest) -> HttpResponse:
         try:
             services.persona_update(user=request.user, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Your persona is saved. The AI studio will write this way.")
@@ -130,7 +129,7 @@ def settings_links(request: HttpRequest) -> HttpResponse:
         try:
             services.link_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Link added to your page."))
             return redirect("settings_links")
@@ -152,7 +151,7 @@ def settings_link_edit(request: HttpRequest, link_id) -> HttpResponse:
         try:
             services.link_update(link=link, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Link saved."))
             return redirect("settings_links")

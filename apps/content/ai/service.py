@@ -32,6 +32,7 @@ from .response_cache import (
     response_cache_write,
 )
 from .router import MINI, STRONG, TASK_FAMILIES, RouteDecision, route
+from .tokens import prompt_tokens_of, tokens_of
 
 MAX_PROMPT_CHARS = 4000
 Clock = Callable[[], float]
@@ -229,11 +230,8 @@ def _model_of(completion: Completion) -> str:
 def _record_interrupted_stream(
     *, user, task: str, decision: RouteDecision, messages: list[dict], received: str, config: dict
 ) -> None:
-    def tokens(text: str) -> int:
-        return -(-len(text.encode()) // 4)
-
-    prompt_tokens = sum(tokens(m["content"]) + 4 for m in messages)
-    completion_tokens = tokens(received)
+    prompt_tokens = prompt_tokens_of(messages)
+    completion_tokens = tokens_of(received)
     _record(
         user=user,
         task=task,

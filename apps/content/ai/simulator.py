@@ -13,7 +13,6 @@ Failures are scripted too: a status with an optional Retry-After, a malformed bo
 """
 
 import json
-import math
 import threading
 import time
 from collections import deque
@@ -22,20 +21,15 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from .tokens import prompt_tokens_of, tokens_of
+
+__all__ = ["AzureSimulator", "Scripted", "cached_tokens_for", "prompt_tokens_of", "tokens_of"]
+
 CACHE_WINDOW_SECONDS = 300
 CACHE_MIN_TOKENS = 1024
 CACHE_STEP_TOKENS = 128
-MESSAGE_OVERHEAD_TOKENS = 4
 DEFAULT_OUTPUT_TOKENS = 40
 _FILLER = "The quick draft flows in your own voice, ready to post. "
-
-
-def tokens_of(text: str) -> int:
-    return math.ceil(len(text.encode()) / 4)
-
-
-def prompt_tokens_of(messages: list[dict]) -> int:
-    return sum(tokens_of(m.get("content") or "") + MESSAGE_OVERHEAD_TOKENS for m in messages)
 
 
 def _flatten(messages: list[dict]) -> bytes:

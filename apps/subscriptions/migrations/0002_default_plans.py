@@ -5,22 +5,9 @@ from apps.subscriptions.plans import DEFAULT_PLANS
 
 def forwards(apps, schema_editor):
     Plan = apps.get_model("subscriptions", "Plan")
-    for key, name, cents, lookup, rank, requests, strong, api, links, media, pitch in DEFAULT_PLANS:
-        Plan.objects.update_or_create(
-            key=key,
-            defaults={
-                "name": name,
-                "price_month_cents": cents,
-                "stripe_lookup_key": lookup,
-                "rank": rank,
-                "ai_requests_month": requests,
-                "strong_model": strong,
-                "api_access": api,
-                "max_links": links,
-                "media_mb": media,
-                "pitch": pitch,
-            },
-        )
+    for row in DEFAULT_PLANS:
+        fields = dict(row)
+        Plan.objects.update_or_create(key=fields.pop("key"), defaults=fields)
 
 
 class Migration(migrations.Migration):

@@ -1,17 +1,13 @@
 """The embedded default: deterministic drafts, clearly marked, with no network at all."""
 
 import hashlib
-import math
 import time
 from collections.abc import Iterator
 
+from ..tokens import prompt_tokens_of, tokens_of
 from .base import Completion, StreamEvent
 
 OFFLINE_NOTICE = "[Offline draft — connect an AI provider for real writing]"
-
-
-def _tokens(text: str) -> int:
-    return math.ceil(len(text.encode()) / 4)
 
 
 class OfflineProvider:
@@ -37,9 +33,9 @@ class OfflineProvider:
             text=text,
             model=model,
             deployment=deployment,
-            prompt_tokens=sum(_tokens(m["content"]) + 4 for m in messages),
+            prompt_tokens=prompt_tokens_of(messages),
             cached_tokens=0,
-            completion_tokens=_tokens(text),
+            completion_tokens=tokens_of(text),
             latency_ms=(time.perf_counter() - started) * 1000,
             billable=False,
         )
