@@ -1,30 +1,64 @@
+"""Every URL prefix of the site, each line naming the package that answers it (see
+docs/architecture.md for the same table with what each package holds)."""
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.content.public import views as public_views
+from apps.content.public.sitemaps import SITEMAPS
 from apps.users import views as users_views
 
 urlpatterns = [
+    # apps/analytics — liveness and readiness probes
     path("", include("apps.analytics.urls")),
-    path("", include("apps.content.urls")),
-    # Before allauth's own URLs: the code form that the e-mail's link pre-fills.
+    # apps/content/home — the landing page (/) and the creator's dashboard (/dashboard/)
+    path("", include("apps.content.home.urls")),
+    # apps/content/studio — AI studio, generation jobs, assistant chat
+    path("studio/", include("apps.content.studio.urls")),
+    # apps/content/library — drafts, scheduled and published posts, their images
+    path("content/", include("apps.content.library.urls")),
+    # apps/content/library — private images behind signed links (local disk only)
+    path("media/private/", include("apps.content.library.media_urls")),
+    # apps/content/public — a creator's public page, posts, tracked links, follow
+    # (a cached page is served earlier by apps/content/public/middleware.py)
+    path("@<str:handle>/", include("apps.content.public.urls")),
+    # apps/content/public — a fan's feed, sitemap and robots.txt
+    path("feed/", public_views.feed, name="feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", public_views.robots_txt, name="robots"),
+    # apps/users — the log-in code form that the e-mail's link pre-fills (before allauth's)
     path(
         "accounts/login/code/confirm/",
         users_views.confirm_login_code,
         name="account_confirm_login_code",
     ),
+    # django-allauth (templates in templates/account, adapters in apps/users/adapters.py)
     path("accounts/", include("allauth.urls")),
-    path("", include("apps.users.urls")),
-    path("", include("apps.subscriptions.urls")),
+    # apps/users — onboarding after sign-up
+    path("welcome/", users_views.onboarding, name="onboarding"),
+    # apps/users — profile, persona, links, API keys, security
+    path("settings/", include("apps.users.urls")),
+    # apps/subscriptions — plans and prices
+    path("pricing/", include("apps.subscriptions.pricing_urls")),
+    # apps/subscriptions — current plan, usage, invoices, checkout, customer portal
+    path("billing/", include("apps.subscriptions.urls")),
+    # dj-stripe — Stripe webhooks (our handlers: apps/subscriptions/webhooks.py)
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
-    path("api/v1/", include("apps.users.api_urls")),
-    path("api/v1/", include("apps.content.api_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path(settings.ADMIN_URL, admin.site.urls),
+    # apps/users — /api/v1/me/
+    path("api/v1/me/", include("apps.users.api_urls")),
+    # apps/content/studio — /api/v1/generations/ and /api/v1/usage/
+    path("api/v1/", include("apps.content.studio.api_urls")),
+    # drf-spectacular — the OpenAPI schema and its docs
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Django — language switch and the admin (apps' admin.py modules)
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(settings.ADMIN_URL, admin.site.urls),
+    # django-prometheus — /metrics
     path("", include("django_prometheus.urls")),
 ]
 

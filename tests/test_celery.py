@@ -35,7 +35,7 @@ def test_a_studio_generation_runs_on_a_real_worker(redis_url, user):
     import time
 
     from apps.content.models import GenerationJob
-    from apps.content.services import generation_job_create
+    from apps.content.studio.services import generation_job_create
 
     saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)

@@ -31,3 +31,13 @@ def event_record(
     return Event.objects.create(
         kind=kind, creator_id=creator_id, link_id=link_id, content_id=content_id, visitor=visitor
     )
+
+
+def link_click_record(*, request: HttpRequest, creator_id: int, link_id) -> Event:
+    """A fan followed one of a creator's tracked links."""
+    return event_record(
+        kind=Event.Kind.LINK_CLICK,
+        creator_id=creator_id,
+        link_id=link_id,
+        visitor=visitor_hash(request),
+    )

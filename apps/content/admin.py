@@ -1,12 +1,10 @@
 from django.contrib import admin
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from apps.users.admin_actions import with_reason
+from apps.core.admin_actions import with_reason
 
+from .library.services import content_item_edit, content_item_moderate, content_item_remove
 from .models import ChatMessage, ContentItem, Conversation, GenerationJob, UsageRecord
-from .public import public_cache_invalidate
-from .services import content_item_moderate, content_item_remove
 
 
 @admin.register(UsageRecord)
@@ -44,24 +42,44 @@ class ContentItemAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind", ("moderated_at", admin.EmptyFieldListFilter))
     search_fields = ("title", "body", "user__email", "user__handle")
     list_select_related = ("user",)
-    raw_id_fields = ("user", "usage")
     # Publishing state changes go through the library or the take-down action, which also
-    # move the image between storages; the admin only edits text.
-    readonly_fields = (
+    # move the image between storages; the admin only edits the text, through the library's
+    # own edit service (which refreshes the public page of a published post).
+    fields = (
+        "user",
+        "kind",
+        "title",
+        "body",
         "status",
         "slug",
         "media",
+        "prompt",
+        "usage",
+        "scheduled_for",
+        "published_at",
         "moderated_at",
         "moderation_reason",
+    )
+    readonly_fields = (
+        "user",
+        "status",
+        "slug",
+        "media",
+        "prompt",
+        "usage",
+        "scheduled_for",
         "published_at",
+        "moderated_at",
+        "moderation_reason",
     )
     actions = ("take_down",)
 
+    def has_add_permission(self, request) -> bool:
+        # Posts are the creators' own words: they write them in the studio or the library.
+        return False
+
     def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        if obj.is_public:
-            handle = obj.user.handle
-            transaction.on_commit(lambda: public_cache_invalidate(handle))
+        content_item_edit(item=obj, kind=obj.kind, title=obj.title, body=obj.body)
 
     def delete_model(self, request, obj) -> None:
         content_item_remove(item=obj)

@@ -8,4 +8,10 @@ class ContentConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects the public page cache to profile changes
+        from apps.subscriptions.usage import register_ai_requests_counter
+
+        from .ai.ledger import usage_requests_this_month
+        from .public import receivers  # noqa: F401 - connects the public page cache to profile changes
+
+        # Billing shows AI requests against the plan without importing this app.
+        register_ai_requests_counter(lambda user: usage_requests_this_month(user=user))

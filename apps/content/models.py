@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .ai.models import ChatMessage, Conversation, UsageRecord
+from .ai.task_types import TaskType
 
 __all__ = [
     "ChatMessage",
@@ -46,17 +47,8 @@ class Media(models.Model):
 class ContentItem(models.Model):
     """A piece of a creator's content: a draft from the studio, a scheduled or published post."""
 
-    class Kind(models.TextChoices):
-        CAPTION = "caption", _("Caption")
-        POST = "post", _("Post")
-        HASHTAGS = "hashtags", _("Hashtags")
-        BIO = "bio", _("Bio")
-        IDEAS = "ideas", _("Ideas")
-        REPLY = "dm_reply", _("Fan reply")
-        ANSWER = "chatbot", _("Answer")
-        STRATEGY = "strategy", _("Strategy")
-        COMPLIANCE = "compliance", _("Compliance check")
-        LONGFORM = "longform", _("Long form")
+    # The kinds of content are the studio's task types (one list, in ai/task_types.py).
+    Kind = TaskType
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -124,7 +116,7 @@ class GenerationJob(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_jobs"
     )
-    task = models.CharField(max_length=20, choices=ContentItem.Kind)
+    task = models.CharField(max_length=20, choices=TaskType)
     prompt = models.TextField(max_length=4000)
     regenerate = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=State, default=State.QUEUED)

@@ -1,15 +1,6 @@
-from celery import shared_task
+"""Celery finds an app's tasks in its `tasks` module; the content app's live in its parts."""
 
-from .services import content_publish_due, generation_job_run
+from .library.tasks import publish_due
+from .studio.tasks import generation_run
 
-
-@shared_task(ignore_result=True)
-def generation_run(job_id: str) -> None:
-    """Run one studio or API generation. Idempotent: a finished job is left alone."""
-    generation_job_run(job_id=job_id)
-
-
-@shared_task(ignore_result=True)
-def publish_due() -> int:
-    """Every minute from beat: publish scheduled posts whose time has come. Idempotent."""
-    return content_publish_due()
+__all__ = ["generation_run", "publish_due"]

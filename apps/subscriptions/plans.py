@@ -99,3 +99,9 @@ def plan_for_lookup_key(lookup_key: str | None) -> PlanInfo | None:
         (plan for plan in _load().values() if lookup_key and plan.stripe_lookup_key == lookup_key),
         None,
     )
+
+
+def plan_for_checkout(key: str) -> PlanInfo | None:
+    """The plan with this key if it can be bought (it has a Stripe price), else None."""
+    plan = _load().get(key)
+    return plan if plan is not None and plan.stripe_lookup_key else None

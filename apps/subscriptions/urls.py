@@ -1,12 +1,13 @@
+"""Billing under /billing/."""
+
 from django.urls import path
 
 from . import views
 
 urlpatterns = [
-    path("pricing/", views.pricing, name="pricing"),
-    path("billing/", views.billing, name="billing"),
-    path("billing/checkout/<slug:plan_key>/", views.checkout, name="billing_checkout"),
-    path("billing/portal/", views.portal, name="billing_portal"),
-    path("billing/success/", views.success, name="billing_success"),
-    path("billing/cancel/", views.cancel, name="billing_cancel"),
+    path("", views.billing, name="billing"),
+    path("checkout/<slug:plan_key>/", views.checkout, name="billing_checkout"),
+    path("portal/", views.portal, name="billing_portal"),
+    path("success/", views.success, name="billing_success"),
+    path("cancel/", views.cancel, name="billing_cancel"),
 ]

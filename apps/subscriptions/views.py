@@ -1,4 +1,3 @@
-import datetime
 import uuid
 
 from django.contrib import messages
@@ -6,23 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from djstripe.models import Customer, Invoice, Subscription
 
-from .plans import plan_for_tier, plan_list
-from .services import (
-    ACTIVE_STATUSES,
-    BillingError,
-    checkout_session_create,
-    portal_session_create,
-)
+from .plans import plan_for_checkout, plan_list
+from .selectors import billing_account_for_user, plan_usage_for_user
+from .services import BillingError, checkout_session_create, portal_session_create
 from .stripe_client import stripe_enabled
-
-
-def _from_timestamp(value) -> datetime.datetime | None:
-    return datetime.datetime.fromtimestamp(value, tz=datetime.UTC) if value else None
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -41,53 +30,19 @@ def pricing(request: HttpRequest) -> HttpResponse:
 @login_required
 def billing(request: HttpRequest) -> HttpResponse:
     """Current plan, renewal, usage against limits, invoices, and the ways to change them."""
-    from apps.content.ai.ledger import usage_requests_this_month
-
-    user = request.user
-    plan = plan_for_tier(user.tier)
-    customer = Customer.objects.filter(subscriber=user).first() if stripe_enabled() else None
-    subscription = None
-    invoices = []
-    if customer is not None:
-        # dj-stripe 2.11 keeps Stripe's fields in `stripe_data`.
-        current = [
-            sub.stripe_data
-            for sub in Subscription.objects.filter(customer=customer)
-            if sub.stripe_data.get("status") in ACTIVE_STATUSES
-        ]
-        if current:
-            data = max(current, key=lambda d: d.get("current_period_end") or 0)
-            subscription = {
-                "status": data.get("status"),
-                "cancel_at_period_end": data.get("cancel_at_period_end"),
-                "current_period_end": _from_timestamp(data.get("current_period_end")),
-            }
-        invoices = [
-            {
-                "created": _from_timestamp(inv.stripe_data.get("created")),
-                "total": (inv.stripe_data.get("total") or 0) / 100,
-                "currency": inv.stripe_data.get("currency", ""),
-                "status": inv.stripe_data.get("status", ""),
-                "hosted_invoice_url": inv.stripe_data.get("hosted_invoice_url"),
-            }
-            for inv in Invoice.objects.filter(customer=customer).order_by("-created")[:12]
-        ]
-    used = usage_requests_this_month(user=user)
+    usage = plan_usage_for_user(user=request.user)
+    account = billing_account_for_user(user=request.user)
     context = {
-        "plan": plan,
+        "plan": usage.plan,
         "plans": plan_list(),
         "stripe_enabled": stripe_enabled(),
-        "subscription": subscription,
-        "invoices": invoices,
-        "used": used,
-        "used_percent": min(100, round(100 * used / plan.ai_requests_month))
-        if plan.ai_requests_month
-        else 0,
-        "links_used": user.links.count(),
+        "subscription": account.subscription,
+        "invoices": account.invoices,
+        "used": usage.ai_requests_used,
+        "used_percent": usage.ai_requests_percent,
+        "links_used": usage.links_used,
         "checkout_token": uuid.uuid4().hex,
-        "month_end": (timezone.localdate().replace(day=28) + datetime.timedelta(days=4)).replace(
-            day=1
-        ),
+        "month_end": usage.resets_on,
     }
     return render(request, "subscriptions/billing.html", context)
 
@@ -98,7 +53,7 @@ def checkout(request: HttpRequest, plan_key: str) -> HttpResponse:
     if not stripe_enabled():
         messages.error(request, _("Billing is not configured on this server."))
         return redirect("billing")
-    plan = next((p for p in plan_list() if p.key == plan_key and p.stripe_lookup_key), None)
+    plan = plan_for_checkout(plan_key)
     if plan is None:
         raise Http404("No such plan")
     token = request.POST.get("token", "")

@@ -3,7 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .admin_actions import with_reason
+from apps.core.admin_actions import with_reason
+
 from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .models import ApiKey, Link, Persona, User
 from .services import user_public_changed, user_suspend, user_unsuspend
@@ -64,6 +65,7 @@ class UserAdmin(BaseUserAdmin):
         "onboarded_at",
         "suspended_at",
         "suspension_reason",
+        "tier",
         "stripe_billing",
     )
     actions = ("suspend", "lift_suspension")
@@ -89,7 +91,7 @@ class UserAdmin(BaseUserAdmin):
         ]
         return format_html(
             "{} ({})",
-            obj.get_tier_display(),
+            obj.tier,
             format_html_join(" · ", '<a href="{}">{}</a>', links),
         )
 

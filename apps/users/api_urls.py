@@ -1,7 +1,9 @@
+"""/api/v1/me/."""
+
 from django.urls import path
 
 from . import api
 
 urlpatterns = [
-    path("me/", api.MeApi.as_view(), name="api-me"),
+    path("", api.MeApi.as_view(), name="api-me"),
 ]

@@ -5,13 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
-    RESERVED_HANDLES,
     ApiKey,
     Link,
     Persona,
     User,
-    available_timezones,
-    handle_validator,
+    time_zone_choices,
 )
 from .services import avatar_process
 
@@ -26,33 +24,6 @@ class UserAdminChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
-
-
-def form_add_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError next to the fields it names (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _TIME_ZONES() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
-
-
-def clean_handle_value(value: str, *, instance: User | None = None) -> str:
-    """A handle as stored: lowercase, valid, not reserved, not taken by someone else."""
-    handle = value.strip().lower().lstrip("@")
-    handle_validator(handle)
-    if handle in RESERVED_HANDLES:
-        raise ValidationError(_("This handle is reserved. Please pick another."))
-    taken = User.objects.filter(handle__iexact=handle)
-    if instance is not None and instance.pk:
-        taken = taken.exclude(pk=instance.pk)
-    if taken.exists():
-        raise ValidationError(_("This handle is already taken."))
-    return handle
 
 
 class HandleField(forms.CharField):
@@ -92,7 +63,7 @@ class SignupForm(AllauthSignupForm):
                 self.add_error("handle", _("Creators need a handle for their public page."))
             else:
                 try:
-                    cleaned["handle"] = clean_handle_value(handle)
+                    cleaned["handle"] = User.handle_clean(handle)
                 except ValidationError as exc:
                     self.add_error("handle", exc)
         else:
@@ -116,7 +87,7 @@ class ProfileForm(forms.ModelForm):
         ),
     )
 
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=lambda: _TIME_ZONES())
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
 
     class Meta:
         model = User
@@ -134,7 +105,7 @@ class ProfileForm(forms.ModelForm):
             if self.instance.is_creator:
                 raise ValidationError(_("Creators need a handle for their public page."))
             return None
-        return clean_handle_value(value, instance=self.instance)
+        return User.handle_clean(value, instance=self.instance)
 
     def clean_avatar(self):
         upload = self.cleaned_data.get("avatar")
@@ -164,7 +135,7 @@ class OnboardingForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_handle(self):
-        return clean_handle_value(self.cleaned_data["handle"], instance=self.user)
+        return User.handle_clean(self.cleaned_data["handle"], instance=self.user)
 
 
 LANGUAGE_CHOICES = [

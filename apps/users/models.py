@@ -24,6 +24,11 @@ def available_timezones() -> frozenset[str]:
     return frozenset(_zoneinfo_timezones())
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Every time zone a user may pick, for the profile and the scheduling forms."""
+    return [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
+
+
 # Words that would collide with our own URLs or impersonate the platform.
 RESERVED_HANDLES = frozenset(
     [
@@ -80,6 +85,12 @@ RESERVED_HANDLES = frozenset(
     ]
 )
 
+
+def reserved_handle_validator(value: str) -> None:
+    if value and value.lower() in RESERVED_HANDLES:
+        raise ValidationError(_("This handle is reserved. Please pick another."), code="reserved")
+
+
 handle_validator = RegexValidator(
     regex=r"^[a-z0-9][a-z0-9_]{1,28}[a-z0-9]$",
     message=_(
@@ -89,7 +100,18 @@ handle_validator = RegexValidator(
 )
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def public_creators(self) -> "UserQuerySet":
+        """The creators fans may see: the one rule behind public pages, sitemaps and feeds."""
+        return self.filter(
+            role=self.model.Role.CREATOR,
+            is_active=True,
+            suspended_at__isnull=True,
+            handle__isnull=False,
+        )
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra_fields):
@@ -124,13 +146,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         CREATOR = "creator", _("Creator")
         FAN = "fan", _("Fan")
 
-    class Tier(models.TextChoices):
-        """Mirrors the plan of the user's best active subscription; Stripe is the truth."""
-
-        FREE = "free", _("Free")
-        PRO = "pro", _("Pro")
-        BUSINESS = "business", _("Business")
-
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("display name"), max_length=100, blank=True)
     # Fans need no handle; creators get one at sign-up. NULL keeps the uniqueness for the rest.
@@ -140,11 +155,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         unique=True,
         null=True,
         blank=True,
-        validators=[handle_validator],
+        validators=[handle_validator, reserved_handle_validator],
         help_text=_("Your public address: /@handle/"),
     )
     role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.CREATOR)
-    tier = models.CharField(_("plan"), max_length=10, choices=Tier, default=Tier.FREE)
+    # The key of the plan (subscriptions.Plan) of the user's best active subscription, which
+    # the subscriptions app keeps in step with Stripe. The plans table is the list of values.
+    tier = models.CharField(_("plan"), max_length=10, default="free")
     # The Stripe status of the subscription behind `tier` ("past_due" shows a grace banner).
     billing_status = models.CharField(_("billing status"), max_length=20, blank=True)
     bio = models.TextField(_("bio"), max_length=500, blank=True)
@@ -189,12 +206,21 @@ class User(AbstractBaseUser, PermissionsMixin):
             raise ValidationError({"time_zone": _("Pick a time zone from the list.")})
         if self.handle:
             self.handle = self.handle.lower()
-            if self.handle in RESERVED_HANDLES:
-                raise ValidationError(
-                    {"handle": _("This handle is reserved. Please pick another.")}
-                )
         elif self.role == self.Role.CREATOR and self.onboarded_at:
             raise ValidationError({"handle": _("Creators need a handle for their public page.")})
+
+    @classmethod
+    def handle_clean(cls, value: str, *, instance: "User | None" = None) -> str:
+        """A handle as stored (lowercase, without "@"), checked by the field's own validators
+        and against the handles already taken; raises ValidationError."""
+        handle = value.strip().lower().lstrip("@")
+        cls._meta.get_field("handle").run_validators(handle)
+        taken = cls.objects.filter(handle__iexact=handle)
+        if instance is not None and instance.pk:
+            taken = taken.exclude(pk=instance.pk)
+        if taken.exists():
+            raise ValidationError(_("This handle is already taken."), code="unique")
+        return handle
 
     def get_full_name(self) -> str:
         return self.name or self.email

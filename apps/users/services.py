@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-from .images import image_read
+from apps.core.images import image_read
+
 from .limits import max_links_for
 from .models import ApiKey, Follow, Link, Persona, User
 from .signals import public_profile_changed

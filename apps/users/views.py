@@ -1,5 +1,3 @@
-from functools import wraps
-
 from allauth.account.views import ConfirmLoginCodeView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.decorators import creator_required
+from apps.core.forms import form_add_service_errors
+
 from . import selectors, services
 from .forms import (
     ApiKeyForm,
@@ -17,23 +18,8 @@ from .forms import (
     OnboardingForm,
     PersonaForm,
     ProfileForm,
-    form_add_service_errors,
 )
 from .limits import max_links_for
-
-
-def creator_required(view):
-    """Pages that only make sense for creators; fans are sent back with an explanation."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_creator:
-            messages.info(request, _("That page is for creators."))
-            return redirect("settings_profile")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @login_required

@@ -102,6 +102,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "apps.users",
     "apps.content",
+    "apps.core",
     "apps.subscriptions",
     "apps.analytics",
 ]
@@ -192,7 +193,7 @@ MIDDLEWARE = [
     # Security headers wrap the cached fans' pages too, so they come before the fast path.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "apps.content.middleware.PublicPageCacheMiddleware",
+    "apps.content.public.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -377,7 +378,7 @@ CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_BEAT_SCHEDULE = {
     "health-probe": {"task": "apps.analytics.tasks.health_probe", "schedule": 60.0},
-    "publish-due": {"task": "apps.content.tasks.publish_due", "schedule": 60.0},
+    "publish-due": {"task": "apps.content.library.tasks.publish_due", "schedule": 60.0},
     "reconcile-subscriptions": {
         "task": "apps.subscriptions.tasks.reconcile_subscriptions",
         "schedule": 60.0 * 60 * 24,
@@ -393,6 +394,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Service exceptions (ValidationError, UpgradeRequired) become responses in one place.
+    "EXCEPTION_HANDLER": "apps.core.api.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from apps.content.ai.simulator import AzureSimulator, Scripted
+from apps.content.ai.testing.azure_server import AzureSimulator, Scripted
 from apps.content.models import ContentItem
 from apps.users.services import DEMO_PASSWORD, demo_users_seed
 

@@ -1,6 +1,6 @@
 import pytest
 
-from apps.content.ai.simulator import AzureSimulator
+from apps.content.ai.testing.azure_server import AzureSimulator
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.content.ai.models import UsageRecord
-from apps.content.ai.simulator import cached_tokens_for, prompt_tokens_of, tokens_of
+from apps.content.ai.testing.azure_server import cached_tokens_for, prompt_tokens_of, tokens_of
 from apps.users.models import User
 
 pytestmark = pytest.mark.django_db(transaction=True)

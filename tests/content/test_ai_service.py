@@ -12,8 +12,7 @@ from apps.content.ai import prompts
 from apps.content.ai.ledger import cost_usd, usage_by_day
 from apps.content.ai.models import UsageRecord
 from apps.content.ai.service import GenerationFailed, QuotaExceeded, ai_generate, ai_stream
-from apps.content.ai.simulator import Scripted
-from apps.users.models import User
+from apps.content.ai.testing.azure_server import Scripted
 from apps.users.services import persona_update
 from tests.factories import UserFactory
 
@@ -26,7 +25,7 @@ def tokens(text: str) -> int:
 
 @pytest.fixture
 def pro_user(db):
-    return UserFactory(tier=User.Tier.PRO)
+    return UserFactory(tier="pro")
 
 
 def test_a_caption_goes_to_mini_and_is_accounted_for(azure, pro_user):
@@ -132,7 +131,7 @@ def test_regenerate_bypasses_the_response_cache(azure, pro_user):
 
 
 def test_the_response_cache_is_scoped_per_creator(azure, pro_user):
-    other = UserFactory(tier=User.Tier.PRO)
+    other = UserFactory(tier="pro")
     ai_generate(user=pro_user, task="caption", prompt="Caption for my new tattoo")
     theirs = ai_generate(user=other, task="caption", prompt="Caption for my new tattoo")
     assert not theirs.cache_hit
@@ -279,7 +278,7 @@ def test_staff_read_the_ledger_in_the_admin(azure, pro_user, client, staff_user)
 
 
 def test_any_openai_compatible_server_works_too(pro_user, settings):
-    from apps.content.ai.simulator import AzureSimulator
+    from apps.content.ai.testing.azure_server import AzureSimulator
 
     with AzureSimulator(api_key="compat-key") as sim:
         settings.AI_PROVIDER = "openai"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from apps.content.ai.simulator import Scripted
+from apps.content.ai.testing.azure_server import Scripted
 from apps.content.models import GenerationJob
 from apps.users.models import User
 from apps.users.services import api_key_create
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def user(db):
     """A creator on a plan with API access (the Free plan has none)."""
-    return UserFactory(tier=User.Tier.PRO)
+    return UserFactory(tier="pro")
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_usage_against_the_plan(azure, client, bearer, user):
 
 def test_fans_and_strangers_are_refused(client):
     assert client.post("/api/v1/generations/", {}).status_code == 401
-    fan = UserFactory(role=User.Role.FAN, handle=None, tier=User.Tier.PRO)
+    fan = UserFactory(role=User.Role.FAN, handle=None, tier="pro")
     _key, raw = api_key_create(user=fan, name="x")
     response = client.get("/api/v1/usage/", headers={"authorization": f"Bearer {raw}"})
     assert response.status_code == 403

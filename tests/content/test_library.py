@@ -6,9 +6,13 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
+from apps.content.library.services import (
+    content_item_create,
+    content_item_schedule,
+    content_publish_due,
+)
+from apps.content.library.tasks import publish_due
 from apps.content.models import ContentItem
-from apps.content.services import content_item_create, content_item_schedule, content_publish_due
-from apps.content.tasks import publish_due
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from django.test import override_settings
 from moto.server import ThreadedMotoServer
 from PIL import Image
 
-from apps.content.media import media_url
+from apps.content.library.media import media_url
+from apps.content.library.services import content_item_create
 from apps.content.models import ContentItem, Media
-from apps.content.services import content_item_create
 
 pytestmark = pytest.mark.django_db
 

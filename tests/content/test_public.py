@@ -4,14 +4,14 @@ import pytest
 from django.utils import timezone
 
 from apps.analytics.models import Event
-from apps.content.public import POSTS_PER_PAGE
-from apps.content.services import (
+from apps.content.library.services import (
     content_item_create,
     content_item_edit,
     content_item_moderate,
     content_item_publish,
     content_item_set_status,
 )
+from apps.content.public.selectors import POSTS_PER_PAGE
 from apps.users.models import Follow, User
 from apps.users.services import link_create, user_suspend, user_update_profile
 from tests.factories import UserFactory

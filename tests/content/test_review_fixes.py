@@ -10,13 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.content.ai.models import UsageRecord
 from apps.content.ai.response_cache import quota_count_remember, response_cache_write
 from apps.content.ai.service import ai_generate, ai_stream
-from apps.content.models import ContentItem, GenerationJob, Media
-from apps.content.services import (
+from apps.content.library.services import (
     content_item_attach_image,
     content_item_create,
     content_item_publish,
-    generation_job_run,
 )
+from apps.content.models import ContentItem, GenerationJob, Media
+from apps.content.studio.services import generation_job_run
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_quota_counts_survive_requests_finishing_together(redis_url):
 
 
 def test_a_chat_closed_mid_answer_is_still_recorded_and_counted(azure, user):
-    from apps.content.ai.simulator import Scripted
+    from apps.content.ai.testing.azure_server import Scripted
 
     azure.script(Scripted(text="one two three four five six seven"))
     stream = ai_stream(user=user, prompt="Tell me a long story")
@@ -104,7 +104,7 @@ def test_an_unexpected_error_still_ends_the_job(user, monkeypatch):
     def explode(**kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("apps.content.services.ai_generate", explode)
+    monkeypatch.setattr("apps.content.studio.services.ai_generate", explode)
     generation_job_run(job_id=str(job.pk))
     job.refresh_from_db()
     assert job.state == "failed" and "Nothing was charged" in job.error

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from apps.content.ai.models import ChatMessage, Conversation, UsageRecord
-from apps.content.ai.simulator import Scripted
+from apps.content.ai.testing.azure_server import Scripted
 from apps.content.models import ContentItem, GenerationJob
 from apps.users.models import User
 from tests.factories import UserFactory

@@ -11,8 +11,9 @@ import itertools
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
+
+from apps.core.testing import Exchange, LocalHTTPServer
 
 API_VERSION = "2024-06-20"
 
@@ -42,7 +43,7 @@ def _lists(node):
     return node
 
 
-class FakeStripe:
+class FakeStripe(LocalHTTPServer):
     def __init__(self):
         self.objects: dict[str, dict[str, dict]] = {
             "customer": {},
@@ -55,50 +56,55 @@ class FakeStripe:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self.fail_next: list[int] = []
-        fake = self
+        # Like Stripe: a POST repeated with the same Idempotency-Key gets the first answer
+        # (for 24 hours), and the same key with other parameters is refused.
+        self._idempotent: dict[str, tuple[dict, int, dict]] = {}
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
+    def handle(self, exchange: Exchange) -> None:
+        params = _form(exchange.body or exchange.raw_query.encode())
+        key = exchange.headers.get("Idempotency-Key")
+        self.requests.append(
+            {
+                "method": exchange.method,
+                "path": exchange.path,
+                "params": params,
+                "idempotency_key": key,
+                "stripe_version": exchange.headers.get("Stripe-Version"),
+                "authorization": exchange.headers.get("Authorization"),
+            }
+        )
+        if self.fail_next:
+            return self._reply(exchange, self.fail_next.pop(0), {"error": {"message": "Simulated"}})
+        if exchange.method == "POST" and key:
+            with self._lock:
+                seen = self._idempotent.get(key)
+            if seen is not None:
+                first_params, status, reply = seen
+                if first_params != params:
+                    return self._reply(
+                        exchange,
+                        400,
+                        {
+                            "error": {
+                                "type": "idempotency_error",
+                                "message": "Keys for idempotent requests can only be used "
+                                "with the same parameters they were first used with.",
+                            }
+                        },
+                    )
+                return self._reply(exchange, status, reply, replayed=True)
+        status, reply = self.route(exchange.method, exchange.path, params)
+        if exchange.method == "POST" and key:
+            with self._lock:
+                self._idempotent.setdefault(key, (params, status, reply))
+        return self._reply(exchange, status, reply)
 
-            def log_message(self, *args):
-                pass
-
-            def _reply(self, status: int, body: dict) -> None:
-                payload = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.send_header("Request-Id", f"req_{next(fake._ids)}")
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def _handle(self):
-                parts = urlsplit(self.path)
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                params = _form(body or parts.query.encode())
-                fake.requests.append(
-                    {
-                        "method": self.command,
-                        "path": parts.path,
-                        "params": params,
-                        "idempotency_key": self.headers.get("Idempotency-Key"),
-                        "stripe_version": self.headers.get("Stripe-Version"),
-                        "authorization": self.headers.get("Authorization"),
-                    }
-                )
-                if fake.fail_next:
-                    return self._reply(fake.fail_next.pop(0), {"error": {"message": "Simulated"}})
-                status, reply = fake.route(self.command, parts.path, params)
-                self._reply(status, reply)
-
-            do_GET = do_POST = do_DELETE = _handle
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._httpd.server_port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+    def _reply(self, exchange: Exchange, status: int, body: dict, replayed=False) -> None:
+        headers = {"Request-Id": f"req_{next(self._ids)}"}
+        if replayed:
+            headers["Idempotent-Replayed"] = "true"
+        exchange.reply_json(status, body, headers)
 
     # Objects -------------------------------------------------------------------------------
 
@@ -361,16 +367,6 @@ class FakeStripe:
             "request": {"id": None, "idempotency_key": None},
             "type": event_type,
         }
-
-    # Lifecycle -----------------------------------------------------------------------------
-
-    def __enter__(self) -> "FakeStripe":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
 
 
 def signed_webhook(

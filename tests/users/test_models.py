@@ -15,7 +15,7 @@ def test_email_is_the_login_and_is_normalised():
     assert User.objects.get_by_natural_key("SOMEONE@example.com") == user
     assert user.check_password("pw-123456789")
     assert user.role == User.Role.CREATOR
-    assert user.tier == User.Tier.FREE
+    assert user.tier == "free"
     assert user.created_at is not None and user.updated_at is not None
 
 
@@ -45,7 +45,7 @@ def test_superuser_is_staff():
 
 
 def test_admin_lists_searches_and_filters_users(client, staff_user):
-    UserFactory(email="luna@example.com", handle="luna", tier=User.Tier.PRO)
+    UserFactory(email="luna@example.com", handle="luna", tier="pro")
     UserFactory(email="max@example.com", handle="maxi")
     client.force_login(staff_user)
 

@@ -18,36 +18,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from . import task_types
+
 MINI = "mini"
 STRONG = "strong"
 
-# Task types the studio and the API accept, with the family whose system prompt they use.
-TASK_FAMILIES = {
-    "caption": "social",
-    "post": "social",
-    "hashtags": "social",
-    "bio": "social",
-    "ideas": "social",
-    "dm_reply": "conversation",
-    "chatbot": "conversation",
-    "strategy": "advisor",
-    "compliance": "advisor",
-    "longform": "longform",
-}
-
-# Typical answer length (words) per task when the request says nothing about length.
-_TYPICAL_WORDS = {
-    "caption": 40,
-    "hashtags": 30,
-    "bio": 30,
-    "dm_reply": 40,
-    "post": 120,
-    "ideas": 180,
-    "chatbot": 180,
-    "strategy": 500,
-    "compliance": 300,
-    "longform": 1100,
-}
+# The task types, their prompt families and typical lengths live in task_types.py.
+TASK_FAMILIES = task_types.TASK_FAMILIES
+_TYPICAL_WORDS = task_types.TYPICAL_WORDS
 
 # 1. Critical: money disputes, law, platform rules, security and personal safety.
 _CRITICAL = re.compile(

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from apps.core.exceptions import UpgradeRequired
 from apps.subscriptions.plans import plan_for_tier
 from apps.users.models import Persona
 
@@ -57,13 +58,8 @@ class GenerationResult:
     upgrade_note: str = ""
 
 
-class QuotaExceeded(Exception):
+class QuotaExceeded(UpgradeRequired):
     """The plan's monthly AI requests are used up. Nothing was called or charged."""
-
-    def __init__(self, message: str, upgrade_url: str):
-        super().__init__(message)
-        self.message = message
-        self.upgrade_url = upgrade_url
 
 
 class GenerationFailed(Exception):

@@ -1,6 +1,6 @@
 from django import template
 
-from ..media import media_url
+from ..library.media import media_url
 
 register = template.Library()
 

@@ -1,13 +1,14 @@
 """Replay an AI workload through the real service layer against the Azure simulator.
 
-    python manage.py ai_bench ../shared/bench/ai_workload.jsonl [--no-response-cache] --json
+    python manage.py ai_bench benchmarks/ai_workload.jsonl [--no-response-cache] --json
 
 Each row (`id`, `t`, `user`, `task`, `prompt`, `output_tokens`, plus the labels `needs` and
 `critical`, which only this command reads) goes through `ai_generate`: the same router, prompt
 builder, response cache, openai SDK client and ledger as a web request. The simulator speaks
 the Azure protocol over HTTP and follows DESIGN.md's token, caching and price rules, on a
-clock driven by `t`. Workload users are created on the Business plan (gpt-4o included, quota
-far above the workload) and removed afterwards with their ledger rows.
+clock driven by `t`. Workload users are created on the plan with gpt-4o and the most AI
+requests (Business by default, quota far above the workload) and removed afterwards with their
+ledger rows.
 """
 
 import json
@@ -24,7 +25,8 @@ from django.test.utils import override_settings
 from apps.content.ai.ledger import cost_usd
 from apps.content.ai.router import STRONG
 from apps.content.ai.service import ai_generate
-from apps.content.ai.simulator import AzureSimulator, tokens_of
+from apps.content.ai.testing.azure_server import AzureSimulator, tokens_of
+from apps.subscriptions.plans import plan_list
 from apps.users.models import User
 
 BASELINE_SYSTEM_TOKENS = 1020
@@ -89,6 +91,13 @@ class Command(BaseCommand):
             alias: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}bench-{run}"}
             for alias, config in settings.CACHES.items()
         }
+        bench_plan = max(
+            (plan for plan in plan_list() if plan.strong_model),
+            key=lambda plan: plan.ai_requests_month,
+            default=None,
+        )
+        if bench_plan is None or bench_plan.ai_requests_month < len(rows):
+            raise CommandError("No plan includes gpt-4o with enough AI requests for this workload.")
         users: dict[str, User] = {}
         try:
             with (
@@ -106,7 +115,7 @@ class Command(BaseCommand):
                         f"bench-{run}-{name}@bench.invalid",
                         password=None,
                         role=User.Role.CREATOR,
-                        tier=User.Tier.BUSINESS,
+                        tier=bench_plan.key,
                         name=name,
                     )
                 results = []

@@ -1,0 +1,26 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from apps.subscriptions.plans import plan_list
+
+from .selectors import dashboard_summary
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page: what Huntaze does for a creator, the plans, and sign-up."""
+    return render(request, "content/home/home.html", {"plans": plan_list()})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The creator's home: what goes out next, recent drafts, this week's clicks, shortcuts."""
+    if not request.user.is_creator:
+        return redirect("feed")
+    summary = dashboard_summary(user=request.user)
+    context = {
+        "drafts": summary.drafts,
+        "scheduled": summary.scheduled,
+        "clicks_this_week": summary.clicks_this_week,
+    }
+    return render(request, "content/home/dashboard.html", context)

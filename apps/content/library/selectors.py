@@ -1,0 +1,51 @@
+"""Reads of the library, always scoped to the acting creator."""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from ..models import ContentItem
+
+RECENT_LIST_LENGTH = 5
+# What the library list shows of each item; the text is cut in the template.
+_LIST_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "body",
+    "status",
+    "scheduled_for",
+    "published_at",
+    "updated_at",
+    "slug",
+)
+
+
+def content_item_get_for_user(*, user, item_id: int) -> ContentItem:
+    return get_object_or_404(ContentItem.objects.select_related("usage"), pk=item_id, user=user)
+
+
+def content_list_for_user(
+    *, user, kind: str = "", status: str = "", search: str = ""
+) -> QuerySet[ContentItem]:
+    """The creator's items, newest change first, narrowed by type, status and a search of
+    title and text (empty filters are ignored)."""
+    items = ContentItem.objects.filter(user=user).only(*_LIST_FIELDS)
+    if kind:
+        items = items.filter(kind=kind)
+    if status:
+        items = items.filter(status=status)
+    if search:
+        items = items.filter(Q(title__icontains=search) | Q(body__icontains=search))
+    return items.order_by("-updated_at", "-pk")
+
+
+def content_recent_drafts(*, user, limit: int = RECENT_LIST_LENGTH) -> list[ContentItem]:
+    return list(ContentItem.objects.filter(user=user, status=ContentItem.Status.DRAFT)[:limit])
+
+
+def content_scheduled(*, user, limit: int = RECENT_LIST_LENGTH) -> list[ContentItem]:
+    return list(
+        ContentItem.objects.filter(user=user, status=ContentItem.Status.SCHEDULED).order_by(
+            "scheduled_for"
+        )[:limit]
+    )

@@ -1,0 +1,13 @@
+"""Fans' pages under /@<handle>/ (huntaze/urls.py passes the handle on)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.creator_page, name="public_page"),
+    path("p/<slug:slug>/", views.post_page, name="public_post"),
+    path("l/<uuid:link_id>/", views.link_redirect, name="public_link"),
+    path("follow/", views.follow, name="public_follow"),
+    path("unfollow/", views.unfollow, name="public_unfollow"),
+]

@@ -1,0 +1,46 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..ai.service import MAX_PROMPT_CHARS
+from ..ai.task_types import TASK_HELP, TaskType
+from ..models import ContentItem
+
+
+class GenerateForm(forms.Form):
+    task = forms.ChoiceField(
+        label=_("What do you need?"),
+        choices=[(kind.value, f"{kind.label} — {TASK_HELP[kind]}") for kind in TaskType],
+        initial=TaskType.CAPTION,
+    )
+    prompt = forms.CharField(
+        label=_("Your request"),
+        max_length=MAX_PROMPT_CHARS,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 4,
+                "placeholder": _(
+                    "e.g. A playful Instagram caption for my beach shoot, mention the sale"
+                ),
+            }
+        ),
+        help_text=_(
+            "Give the details: platform, the shoot, the offer. Your persona is added for you."
+        ),
+    )
+
+
+class DraftForm(forms.ModelForm):
+    class Meta:
+        model = ContentItem
+        fields = ("title", "body")
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+
+class ChatForm(forms.Form):
+    content = forms.CharField(
+        label=_("Message"),
+        max_length=MAX_PROMPT_CHARS,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("Ask anything about your content or your business")}
+        ),
+    )

@@ -1,0 +1,26 @@
+"""Reads of the studio and chat, always scoped to the acting creator."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from ..models import ChatMessage, Conversation, GenerationJob
+
+CONVERSATIONS_LISTED = 30
+
+
+def generation_job_get_for_user(*, user, job_id) -> GenerationJob:
+    return get_object_or_404(
+        GenerationJob.objects.select_related("item", "item__usage"), pk=job_id, user=user
+    )
+
+
+def conversation_list_for_user(*, user) -> QuerySet[Conversation]:
+    return Conversation.objects.filter(user=user)
+
+
+def conversation_get_for_user(*, user, conversation_id: int) -> Conversation:
+    return get_object_or_404(Conversation, pk=conversation_id, user=user)
+
+
+def chat_messages(*, conversation: Conversation) -> list[ChatMessage]:
+    return list(conversation.messages.all())

@@ -1,0 +1,165 @@
+"""Writes of the studio: generation jobs and the assistant chat, on the one AI entry point."""
+
+import logging
+from collections.abc import Iterator
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..ai.service import (
+    ChatDelta,
+    GenerationFailed,
+    GenerationResult,
+    QuotaExceeded,
+    ai_generate,
+    ai_stream,
+    ai_validate_request,
+    quota_check,
+)
+from ..library.services import content_item_create
+from ..models import ChatMessage, ContentItem, Conversation, GenerationJob
+
+logger = logging.getLogger(__name__)
+
+CHAT_HISTORY_MESSAGES = 10
+
+
+def _title_from(prompt: str) -> str:
+    first_line = prompt.strip().splitlines()[0] if prompt.strip() else ""
+    return first_line[:80] + ("…" if len(first_line) > 80 else "")
+
+
+@transaction.atomic
+def generation_job_create(
+    *, user, task: str, prompt: str, regenerate: bool = False
+) -> GenerationJob:
+    """Queue a generation. Refuses at once (ValidationError, QuotaExceeded) what would fail."""
+    prompt = ai_validate_request(task, prompt)
+    quota_check(user=user)
+    job = GenerationJob.objects.create(user=user, task=task, prompt=prompt, regenerate=regenerate)
+    from .tasks import generation_run
+
+    transaction.on_commit(lambda: generation_run.delay(str(job.pk)))
+    return job
+
+
+def generation_job_run(*, job_id: str) -> GenerationJob | None:
+    """Run a queued job: call the AI, save the draft, record the outcome on the job.
+
+    Safe to run twice (Celery acks late): a finished job is left as it is.
+    """
+    with transaction.atomic():
+        job = (
+            GenerationJob.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=job_id)
+            .first()
+        )
+        if job is None or job.finished:
+            return job
+        job.state = GenerationJob.State.RUNNING
+        job.save(update_fields=["state", "updated_at"])
+    try:
+        result = ai_generate(
+            user=job.user, task=job.task, prompt=job.prompt, regenerate=job.regenerate
+        )
+    except (GenerationFailed, QuotaExceeded) as exc:
+        job.state = GenerationJob.State.FAILED
+        job.error = exc.message[:300]
+        job.save(update_fields=["state", "error", "updated_at"])
+        return job
+    except ValidationError as exc:
+        job.state = GenerationJob.State.FAILED
+        job.error = "; ".join(exc.messages)[:300]
+        job.save(update_fields=["state", "error", "updated_at"])
+        return job
+    except BaseException as exc:
+        # Anything else (a time limit, a bug) must still end the job, or the studio would
+        # poll forever; the worker then re-raises so the failure is logged and reported.
+        logger.exception("generation job %s failed", job.pk)
+        job.state = GenerationJob.State.FAILED
+        job.error = _("Something went wrong on our side. Nothing was charged; please try again.")
+        job.save(update_fields=["state", "error", "updated_at"])
+        if isinstance(exc, Exception):
+            return job
+        raise
+    with transaction.atomic():
+        item = content_item_create_from_result(user=job.user, prompt=job.prompt, result=result)
+        job.item = item
+        job.state = GenerationJob.State.DONE
+        job.save(update_fields=["item", "state", "updated_at"])
+    return job
+
+
+def content_item_create_from_result(*, user, prompt: str, result: GenerationResult) -> ContentItem:
+    return content_item_create(
+        user=user,
+        kind=result.task,
+        title=_title_from(prompt),
+        body=result.text,
+        prompt=prompt,
+        usage_id=result.usage_id,
+    )
+
+
+# Chat ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def conversation_create(*, user, title: str = "") -> Conversation:
+    return Conversation.objects.create(user=user, title=title[:120])
+
+
+@transaction.atomic
+def chat_message_add(*, conversation: Conversation, content: str) -> ChatMessage:
+    """Store what the creator asked; the answer comes from chat_reply."""
+    content = ai_validate_request("chatbot", content)
+    quota_check(user=conversation.user)
+    message = ChatMessage.objects.create(
+        conversation=conversation, role=ChatMessage.Role.USER, content=content
+    )
+    if not conversation.title:
+        conversation.title = _title_from(content)
+    conversation.save(update_fields=["title", "updated_at"])
+    return message
+
+
+def _history(conversation: Conversation, before: ChatMessage) -> list[dict]:
+    earlier = list(
+        conversation.messages.filter(pk__lt=before.pk).order_by("-pk")[:CHAT_HISTORY_MESSAGES]
+    )
+    return [{"role": m.role, "content": m.content} for m in reversed(earlier)]
+
+
+def chat_reply(*, conversation: Conversation, question: ChatMessage) -> Iterator[str]:
+    """Stream the assistant's answer to `question` as text pieces, then store it.
+
+    Raises GenerationFailed or QuotaExceeded before or during the stream; nothing is stored
+    for a failed answer, so the creator can ask again.
+    """
+    result = None
+    for event in ai_stream(
+        user=conversation.user,
+        prompt=question.content,
+        history=_history(conversation, question),
+    ):
+        if isinstance(event, ChatDelta):
+            yield event.text
+        else:
+            result = event
+    assert result is not None  # noqa: S101 - ai_stream always ends with the result
+    with transaction.atomic():
+        ChatMessage.objects.create(
+            conversation=conversation,
+            role=ChatMessage.Role.ASSISTANT,
+            content=result.text,
+            usage_id=result.usage_id,
+        )
+        conversation.save(update_fields=["updated_at"])
+
+
+def chat_pending_question(*, conversation: Conversation) -> ChatMessage | None:
+    """The last message if the creator asked it and it has no answer yet."""
+    last = conversation.messages.order_by("-pk").first()
+    return last if last is not None and last.role == ChatMessage.Role.USER else None

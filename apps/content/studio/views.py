@@ -1,0 +1,234 @@
+"""The AI studio (generate, regenerate, edit, save) and the assistant chat."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.core.decorators import creator_required
+from apps.core.forms import form_add_service_errors
+
+from ..ai.service import GenerationFailed, QuotaExceeded
+from ..library import services as library_services
+from ..library.selectors import content_item_get_for_user, content_recent_drafts
+from . import selectors, services
+from .forms import ChatForm, DraftForm, GenerateForm
+
+# Studio ----------------------------------------------------------------------------------
+
+
+@creator_required
+@require_http_methods(["GET", "POST"])
+def studio(request: HttpRequest) -> HttpResponse:
+    form = GenerateForm(request.POST or None, initial={"task": request.GET.get("task", "caption")})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                job = services.generation_job_create(
+                    user=request.user,
+                    task=form.cleaned_data["task"],
+                    prompt=form.cleaned_data["prompt"],
+                )
+            except ValidationError as exc:
+                form_add_service_errors(form, exc)
+            except QuotaExceeded as exc:
+                form.add_error(None, exc.message)
+                status = 402
+            else:
+                if request.htmx:
+                    job.refresh_from_db()
+                    return render(request, "content/studio/_job.html", {"job": job})
+                return redirect("studio_job", job_id=job.pk)
+        if status == 200:
+            status = 400
+    context = {
+        "form": form,
+        "drafts": list(content_recent_drafts(user=request.user)),
+        "section": "studio",
+    }
+    if request.htmx and request.method == "POST":
+        return render(request, "content/studio/_studio_form.html", context, status=status)
+    return render(request, "content/studio/studio.html", context, status=status)
+
+
+@creator_required
+def studio_job(request: HttpRequest, job_id) -> HttpResponse:
+    job = selectors.generation_job_get_for_user(user=request.user, job_id=job_id)
+    context = {"job": job}
+    if job.item is not None:
+        context["draft_form"] = DraftForm(instance=job.item)
+    if request.htmx:
+        return render(request, "content/studio/_job.html", context)
+    return render(request, "content/studio/studio_job.html", context)
+
+
+@require_POST
+@creator_required
+def studio_regenerate(request: HttpRequest, job_id) -> HttpResponse:
+    job = selectors.generation_job_get_for_user(user=request.user, job_id=job_id)
+    try:
+        new_job = services.generation_job_create(
+            user=request.user, task=job.task, prompt=job.prompt, regenerate=True
+        )
+    except QuotaExceeded as exc:
+        messages.error(request, exc.message)
+        return redirect("studio_job", job_id=job.pk)
+    return redirect("studio_job", job_id=new_job.pk)
+
+
+@require_POST
+@creator_required
+def draft_save(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = content_item_get_for_user(user=request.user, item_id=item_id)
+    form = DraftForm(request.POST, instance=item)
+    if form.is_valid():
+        try:
+            # The library's edit: a published post changes on the public page too.
+            library_services.content_item_edit(
+                item=item,
+                kind=item.kind,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Draft saved to your library."))
+            next_url = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                next_url = reverse("dashboard")
+            return redirect(next_url)
+    item.refresh_from_db()
+    return render(
+        request, "content/studio/draft_edit.html", {"form": form, "item": item}, status=400
+    )
+
+
+@require_POST
+@creator_required
+def draft_delete(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = content_item_get_for_user(user=request.user, item_id=item_id)
+    # Removes the image and refreshes the public page if the post had been published.
+    library_services.content_item_remove(item=item)
+    messages.success(request, _("Draft deleted."))
+    return redirect("studio")
+
+
+# Chat ------------------------------------------------------------------------------------
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+@creator_required
+@require_http_methods(["GET", "POST"])
+def chat(request: HttpRequest, conversation_id: int | None = None) -> HttpResponse:
+    conversation = None
+    if conversation_id is not None:
+        conversation = selectors.conversation_get_for_user(
+            user=request.user, conversation_id=conversation_id
+        )
+    if request.method == "POST" and request.POST.get("action") == "answer" and conversation:
+        # Without JavaScript: answer a question left without a reply.
+        question = services.chat_pending_question(conversation=conversation)
+        if question is not None:
+            _answer_now(request, conversation, question)
+        return redirect("chat_conversation", conversation_id=conversation.pk)
+    form = ChatForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                if conversation is None:
+                    conversation = services.conversation_create(user=request.user)
+                question = services.chat_message_add(
+                    conversation=conversation, content=form.cleaned_data["content"]
+                )
+            except ValidationError as exc:
+                form.add_error("content", exc.messages)
+            except QuotaExceeded as exc:
+                form.add_error(None, exc.message)
+                status = 402
+            else:
+                stream_url = reverse("chat_stream", args=[conversation.pk])
+                if _wants_json(request):
+                    return JsonResponse(
+                        {
+                            "conversation_url": reverse(
+                                "chat_conversation", args=[conversation.pk]
+                            ),
+                            "stream_url": stream_url,
+                            "question": question.content,
+                        },
+                        status=201,
+                    )
+                # Without JavaScript: answer in this request, then show the conversation.
+                _answer_now(request, conversation, question)
+                return redirect("chat_conversation", conversation_id=conversation.pk)
+        if status == 200:
+            status = 400
+        if _wants_json(request):
+            errors = [str(e) for errors in form.errors.values() for e in errors]
+            return JsonResponse({"errors": errors}, status=status)
+    context = {
+        "form": form,
+        "conversation": conversation,
+        "chat_messages": selectors.chat_messages(conversation=conversation) if conversation else [],
+        "conversations": list(
+            selectors.conversation_list_for_user(user=request.user)[
+                : selectors.CONVERSATIONS_LISTED
+            ]
+        ),
+        "pending": services.chat_pending_question(conversation=conversation)
+        if conversation
+        else None,
+    }
+    return render(request, "content/studio/chat.html", context, status=status)
+
+
+def _answer_now(request: HttpRequest, conversation, question) -> None:
+    try:
+        for _piece in services.chat_reply(conversation=conversation, question=question):
+            pass
+    except (GenerationFailed, QuotaExceeded) as exc:
+        messages.error(request, exc.message)
+
+
+def _sse(event: str, data) -> str:
+    return f"event: {event}\ndata: {json.dumps(data)}\n\n"
+
+
+@creator_required
+def chat_stream(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """Server-sent events: the answer to the pending question, piece by piece."""
+    conversation = selectors.conversation_get_for_user(
+        user=request.user, conversation_id=conversation_id
+    )
+    question = services.chat_pending_question(conversation=conversation)
+
+    def events():
+        if question is None:
+            yield _sse("done", {})
+            return
+        try:
+            for piece in services.chat_reply(conversation=conversation, question=question):
+                yield _sse("delta", piece)
+        except (GenerationFailed, QuotaExceeded) as exc:
+            yield _sse("error", exc.message)
+            return
+        yield _sse("done", {})
+
+    response = StreamingHttpResponse(events(), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response

@@ -1,0 +1,5 @@
+"""What every app shares and none owns: view decorators, the form-error helper, the image
+reader, admin actions that ask for a reason, the API's error handler, the demo loader, and
+the base of the local protocol servers that tests and benchmarks talk to.
+
+It imports no other app, so any app may import it."""
