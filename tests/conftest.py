@@ -64,3 +64,17 @@ def staff_user(db):
 def user_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def queries_of():
+    """Run `fetch()` and return (its result, the number of database queries it made)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def measure(fetch):
+        with CaptureQueriesContext(connection) as context:
+            result = fetch()
+        return result, len(context)
+
+    return measure

@@ -101,3 +101,45 @@ def test_fans_and_strangers_are_refused(client):
     _key, raw = api_key_create(user=fan, name="x")
     response = client.get("/api/v1/usage/", headers={"authorization": f"Bearer {raw}"})
     assert response.status_code == 403
+
+
+def test_every_endpoint_makes_a_bounded_number_of_queries(
+    azure, client, bearer, user, queries_of, django_capture_on_commit_callbacks
+):
+    """The same count with one job in the ledger as with ten: nothing grows per row."""
+
+    def post():
+        return client.post(
+            "/api/v1/generations/",
+            {"task": "caption", "prompt": f"Teaser number {GenerationJob.objects.count()}"},
+            headers=bearer,
+            content_type="application/json",
+        )
+
+    def start():
+        with django_capture_on_commit_callbacks(execute=True):
+            return post()
+
+    def read_all(job_url):
+        counts = {}
+        for url in ("/api/v1/me/", job_url, "/api/v1/usage/"):
+            response, counts[url.split("/")[3]] = queries_of(
+                lambda url=url: client.get(url, headers=bearer)
+            )
+            assert response.status_code == 200, url
+        return counts
+
+    with django_capture_on_commit_callbacks() as queued:
+        created, create_queries = queries_of(post)  # the job runs later, on a worker
+    assert created.status_code == 202
+    for run_job in queued:
+        run_job()
+    few = read_all(created.json()["url"])
+    for _n in range(9):
+        start()
+    many = read_all(created.json()["url"])
+    assert few == many, (few, many)
+    # The key check (its last-used stamp is written at most once a minute), then the
+    # endpoint's own reads; plans come from memory.
+    assert many == {"me": 1, "generations": 2, "usage": 4}
+    assert create_queries <= 16

@@ -243,3 +243,22 @@ def test_cached_pages_keep_the_security_headers_and_skip_the_session(client, cre
     assert "sessionid" not in cached.cookies and "csrftoken" not in cached.cookies
     french = client.get("/@luna/", headers={"accept-language": "fr"})
     assert 'lang="fr"' in french.content.decode() and french["Content-Language"] == "fr"
+
+
+def test_the_feed_makes_the_same_queries_for_one_creator_or_five(client, creator, queries_of):
+    from apps.users.services import follow_create
+
+    fan = UserFactory(role=User.Role.FAN, handle=None)
+    follow_create(follower=fan, creator=creator)
+    _post(creator, "First")
+    client.force_login(fan)
+    client.get("/feed/")  # the first request after log-in also settles the session
+    _response, one = queries_of(lambda: client.get("/feed/"))
+    for number in range(4):
+        other = UserFactory(handle=f"creator{number}")
+        follow_create(follower=fan, creator=other)
+        for post in range(3):
+            _post(other, f"Post {post} of {number}")
+    response, five = queries_of(lambda: client.get("/feed/"))
+    assert response.content.decode().count("Post ") >= 12
+    assert one == five <= 8, (one, five)

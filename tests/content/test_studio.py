@@ -217,3 +217,18 @@ def test_nobody_reads_another_creators_conversation(creator_client):
     assert creator_client.get(f"/studio/chat/{other.pk}/").status_code == 404
     assert creator_client.get(f"/studio/chat/{other.pk}/stream/").status_code == 404
     assert creator_client.post(f"/studio/chat/{other.pk}/", {"content": "hi"}).status_code == 404
+
+
+def test_chat_makes_the_same_queries_for_one_conversation_or_many(
+    azure, creator_client, user, queries_of
+):
+    first = creator_client.post("/studio/chat/", {"content": "Best time to post on Reddit?"})
+    url = first["Location"]
+    _response, one = queries_of(lambda: creator_client.get(url))
+    for number in range(6):
+        creator_client.post(url, {"content": f"And question {number}?"})
+        creator_client.post("/studio/chat/", {"content": f"New topic {number}"})
+    response, many = queries_of(lambda: creator_client.get(url))
+    assert response.status_code == 200 and "question 5" in response.content.decode()
+    assert Conversation.objects.filter(user=user).count() == 7
+    assert one == many <= 10, (one, many)

@@ -56,6 +56,8 @@ class FakeStripe(LocalHTTPServer):
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self.fail_next: list[int] = []
+        # Path -> how many more requests to it get a 500 (Stripe having a bad moment there).
+        self.fail_paths: dict[str, int] = {}
         # Like Stripe: a POST repeated with the same Idempotency-Key gets the first answer
         # (for 24 hours), and the same key with other parameters is refused.
         self._idempotent: dict[str, tuple[dict, int, dict]] = {}
@@ -76,6 +78,9 @@ class FakeStripe(LocalHTTPServer):
         )
         if self.fail_next:
             return self._reply(exchange, self.fail_next.pop(0), {"error": {"message": "Simulated"}})
+        if self.fail_paths.get(exchange.path):
+            self.fail_paths[exchange.path] -= 1
+            return self._reply(exchange, 500, {"error": {"message": "Simulated outage"}})
         if exchange.method == "POST" and key:
             with self._lock:
                 seen = self._idempotent.get(key)
@@ -99,6 +104,17 @@ class FakeStripe(LocalHTTPServer):
             with self._lock:
                 self._idempotent.setdefault(key, (params, status, reply))
         return self._reply(exchange, status, reply)
+
+    def subscription_reads(self, customer_id: str) -> int:
+        """How many times someone listed this customer's subscriptions (our handlers do, once
+        per event they apply)."""
+        return sum(
+            1
+            for r in self.requests
+            if r["method"] == "GET"
+            and r["path"] == "/v1/subscriptions"
+            and r["params"].get("customer") == customer_id
+        )
 
     def _reply(self, exchange: Exchange, status: int, body: dict, replayed=False) -> None:
         headers = {"Request-Id": f"req_{next(self._ids)}"}

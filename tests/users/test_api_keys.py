@@ -5,6 +5,7 @@ import re
 import pytest
 
 from apps.users.models import ApiKey
+from apps.users.services import api_key_create
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,15 @@ def test_the_schema_documents_bearer_keys(client):
         "description": "An API key from Settings → API keys.",
     }
     assert "/api/v1/me/" in schema["paths"]
+
+
+def test_the_keys_page_makes_the_same_queries_for_one_key_or_twenty(user_client, user, queries_of):
+    api_key_create(user=user, name="first")
+    user_client.get("/settings/api-keys/")  # the first request after log-in settles the session
+    _response, one = queries_of(lambda: user_client.get("/settings/api-keys/"))
+    for number in range(19):
+        api_key_create(user=user, name=f"script {number}")
+    response, twenty = queries_of(lambda: user_client.get("/settings/api-keys/"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "first" in html and "script 18" in html
+    assert one == twenty <= 6, (one, twenty)
