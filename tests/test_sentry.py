@@ -2,43 +2,37 @@
 
 import gzip
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import brotli
 import pytest
 import sentry_sdk
 
+from apps.core.testing import Exchange, LocalHTTPServer
 from huntaze.sentry import sentry_init
 
 
-class _Collector(BaseHTTPRequestHandler):
-    received: list[bytes] = []
+class _Collector(LocalHTTPServer):
+    """Sentry's envelope endpoint: keeps every (decompressed) body it receives."""
 
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        encoding = self.headers.get("Content-Encoding")
+    def __init__(self):
+        self.received: list[bytes] = []
+        super().__init__()
+
+    def handle(self, exchange: Exchange) -> None:
+        body = exchange.body
+        encoding = exchange.headers.get("Content-Encoding")
         if encoding == "gzip":
             body = gzip.decompress(body)
         elif encoding == "br":
             body = brotli.decompress(body)
         self.received.append(body)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    def log_message(self, *args):
-        pass
+        exchange.reply_json(200, {})
 
 
 @pytest.fixture
 def sentry_server():
-    _Collector.received = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Collector)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
+    with _Collector() as server:
+        yield server
 
 
 def _events(payloads: list[bytes]) -> list[dict]:
@@ -56,7 +50,7 @@ def _events(payloads: list[bytes]) -> list[dict]:
 
 @pytest.mark.django_db
 def test_errors_reach_sentry_without_personal_data(sentry_server, client, user, settings):
-    dsn = f"http://publickey@127.0.0.1:{sentry_server.server_port}/1"
+    dsn = sentry_server.url.replace("http://", "http://publickey@") + "/1"
     sentry_init(dsn=dsn, environment="test", traces_sample_rate=0.0, profiles_sample_rate=0.0)
     try:
         client.force_login(user)
@@ -69,7 +63,7 @@ def test_errors_reach_sentry_without_personal_data(sentry_server, client, user, 
         sentry_sdk.get_client().close()
         sentry_sdk.init()  # back to a disabled client for the rest of the run
 
-    events = _events(_Collector.received)
+    events = _events(sentry_server.received)
     assert events, "no event reached the Sentry server"
     raw = json.dumps(events)
     assert "Kaboom for the test" in raw

@@ -47,6 +47,8 @@ class PlanInfo:
 
 
 _FALLBACK = {row["key"]: PlanInfo(**row) for row in DEFAULT_PLANS}
+# The plan of everyone without a paid subscription (and User.tier's default).
+FREE_PLAN_KEY = "free"
 _cache: dict[str, PlanInfo] = {}
 _loaded_at = 0.0
 TTL_SECONDS = 60
@@ -91,7 +93,7 @@ def plan_list() -> list[PlanInfo]:
 def plan_for_tier(tier: str) -> PlanInfo:
     """The plan a user's tier stands for; unknown tiers get the Free plan."""
     plans = _load()
-    return plans.get(tier) or plans.get("free") or _FALLBACK["free"]
+    return plans.get(tier) or plans.get(FREE_PLAN_KEY) or _FALLBACK[FREE_PLAN_KEY]
 
 
 def plan_for_lookup_key(lookup_key: str | None) -> PlanInfo | None:

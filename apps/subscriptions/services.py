@@ -11,7 +11,7 @@ from djstripe.models import Subscription as DjstripeSubscription
 
 from apps.users.models import User
 
-from .plans import PlanInfo, plan_for_lookup_key, plan_for_tier
+from .plans import FREE_PLAN_KEY, PlanInfo, plan_for_lookup_key, plan_for_tier
 from .stripe_client import stripe_options
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def portal_session_create(*, user: User, return_url: str) -> str:
 
 def _best(subscriptions) -> tuple[PlanInfo, str]:
     """The best plan among subscriptions that keep their features, and its status."""
-    best, best_status = plan_for_tier("free"), ""
+    best, best_status = plan_for_tier(FREE_PLAN_KEY), ""
     for sub in subscriptions:
         if sub["status"] not in ACTIVE_STATUSES:
             continue

@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -20,3 +21,8 @@ def api_key_list_for_user(*, user: User) -> QuerySet[ApiKey]:
 def api_key_get_for_user(*, user: User, key_id: int) -> ApiKey:
     """The user's own key; 404 for anyone else's."""
     return get_object_or_404(ApiKey, pk=key_id, user=user)
+
+
+def user_has_totp(*, user: User) -> bool:
+    """Whether the user set up an authenticator app (two-factor log-in)."""
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -203,13 +203,9 @@ def settings_api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
 
 @login_required
 def settings_security(request: HttpRequest) -> HttpResponse:
-    from allauth.mfa.models import Authenticator
-
     context = {
         "section": "security",
-        "mfa_enabled": Authenticator.objects.filter(
-            user=request.user, type=Authenticator.Type.TOTP
-        ).exists(),
+        "mfa_enabled": selectors.user_has_totp(user=request.user),
         "login_url": reverse("account_login"),
     }
     return render(request, "users/settings_security.html", context)

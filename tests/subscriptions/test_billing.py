@@ -437,3 +437,12 @@ def test_the_billing_page_makes_a_bounded_number_of_queries(
     response, after = queries_of(lambda: client.get("/billing/"))
     assert response.status_code == 200 and "4 of 25 page links" in response.content.decode()
     assert before == after <= 12, (before, after)
+
+
+def test_a_new_user_is_on_the_free_plan_of_the_plans_table(user):
+    from apps.subscriptions.plans import FREE_PLAN_KEY
+
+    plans_seed_defaults()
+    assert User._meta.get_field("tier").default == FREE_PLAN_KEY
+    assert Plan.objects.filter(key=user.tier).exists()
+    assert plan_for_tier(user.tier).key == FREE_PLAN_KEY
