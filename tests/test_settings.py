@@ -1,4 +1,4 @@
-"""The configuration table of DESIGN.md: embedded defaults, one variable per real service,
+"""The configuration table of the README: embedded defaults, one variable per real service,
 and production settings that refuse to start without their secrets."""
 
 import json

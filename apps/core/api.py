@@ -17,6 +17,8 @@ def api_exception_handler(exc, context):
         url = request.build_absolute_uri(exc.upgrade_url) if request else exc.upgrade_url
         return Response({"detail": exc.message, "upgrade_url": url}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(detail)
     return drf_exception_handler(exc, context)

@@ -4,6 +4,8 @@ on every AI request and link change)."""
 import time
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 _COLUMNS = (
     "key",
     "name",
@@ -18,12 +20,14 @@ _COLUMNS = (
     "pitch",
 )
 # The plans a new database starts with (as Plan rows) and the fallback when it has none.
+# Names are data, but the default ones are in the catalogue so pages can translate them.
 DEFAULT_PLANS = tuple(dict(zip(_COLUMNS, row, strict=True)) for row in (
-    ("free", "Free", 0, "", 0, 50, False, False, 5, 100, "Try the studio and your page."),
-    ("pro", "Pro", 2900, "huntaze_pro_monthly", 10, 1500, True, True, 25, 5000,
+    ("free", gettext_noop("Free"), 0, "", 0, 50, False, False, 5, 100,
+     "Try the studio and your page."),
+    ("pro", gettext_noop("Pro"), 2900, "huntaze_pro_monthly", 10, 1500, True, True, 25, 5000,
      "For creators who post every day."),
-    ("business", "Business", 9900, "huntaze_business_monthly", 20, 10000, True, True, 100,
-     50000, "For agencies and teams with several creators."),
+    ("business", gettext_noop("Business"), 9900, "huntaze_business_monthly", 20, 10000, True,
+     True, 100, 50000, "For agencies and teams with several creators."),
 ))  # fmt: skip
 
 

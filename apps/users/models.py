@@ -91,8 +91,11 @@ def reserved_handle_validator(value: str) -> None:
         raise ValidationError(_("This handle is reserved. Please pick another."), code="reserved")
 
 
+# A handle: 3 to 30 of a-z, 0-9 and "_", not starting or ending with "_".
+HANDLE_PATTERN = r"[a-z0-9][a-z0-9_]{1,28}[a-z0-9]"
+
 handle_validator = RegexValidator(
-    regex=r"^[a-z0-9][a-z0-9_]{1,28}[a-z0-9]$",
+    regex=rf"^{HANDLE_PATTERN}$",
     message=_(
         "Use 3 to 30 lowercase letters, digits or underscores, starting and ending with a "
         "letter or digit."
@@ -214,6 +217,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         """A handle as stored (lowercase, without "@"), checked by the field's own validators
         and against the handles already taken; raises ValidationError."""
         handle = value.strip().lower().lstrip("@")
+        if not handle:
+            raise ValidationError(handle_validator.message, code="invalid")
         cls._meta.get_field("handle").run_validators(handle)
         taken = cls.objects.filter(handle__iexact=handle)
         if instance is not None and instance.pk:

@@ -216,7 +216,7 @@ def user_unsuspend(*, user: User) -> User:
 def follow_create(*, follower: User, creator: User) -> Follow:
     if follower.pk == creator.pk:
         raise ValidationError(_("You cannot follow yourself."))
-    if not creator.is_creator or creator.is_suspended:
+    if not User.objects.public_creators().filter(pk=creator.pk).exists():
         raise ValidationError(_("This creator cannot be followed."))
     follow, _created = Follow.objects.get_or_create(follower=follower, creator=creator)
     return follow

@@ -3,7 +3,7 @@
 Every value that differs between machines comes from the environment. With nothing set, the
 project runs on embedded defaults (SQLite, local-memory cache, eager Celery, local media, console
 e-mail, offline AI, Stripe off) so that `make run` works on a fresh machine. Each variable in
-DESIGN.md's configuration table switches one part to the real service.
+the README's configuration table switches one part to the real service.
 """
 
 from pathlib import Path
@@ -378,7 +378,7 @@ CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_BEAT_SCHEDULE = {
     "health-probe": {"task": "apps.analytics.tasks.health_probe", "schedule": 60.0},
-    "publish-due": {"task": "apps.content.library.tasks.publish_due", "schedule": 60.0},
+    "publish-due": {"task": "apps.content.tasks.publish_due", "schedule": 60.0},
     "reconcile-subscriptions": {
         "task": "apps.subscriptions.tasks.reconcile_subscriptions",
         "schedule": 60.0 * 60 * 24,

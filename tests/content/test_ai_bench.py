@@ -1,5 +1,5 @@
 """`ai_bench` end to end on a small workload written for the test, and the simulator's
-accounting rules from DESIGN.md."""
+accounting rules of docs/ai.md."""
 
 import json
 

@@ -43,7 +43,9 @@ def test_dashboard_greets_the_creator(user_client, user, django_assert_max_num_q
     assert user.name in html
     assert user.email in html
     assert "Nothing scheduled yet" in html
-    assert "<dd>Free</dd>" in html  # the plan's name, from the plans table
+    assert "<dd>Free</dd>" in html  # the plan name, from the plans table
+    french = user_client.get("/dashboard/", headers={"accept-language": "fr"})
+    assert "<dd>Gratuit</dd>" in french.content.decode()
 
 
 def test_login_page_uses_the_site_layout(client):

@@ -232,3 +232,14 @@ def test_chat_makes_the_same_queries_for_one_conversation_or_many(
     assert response.status_code == 200 and "question 5" in response.content.decode()
     assert Conversation.objects.filter(user=user).count() == 7
     assert one == many <= 10, (one, many)
+
+
+def test_an_empty_answer_fails_the_job_with_a_message(
+    azure, creator_client, user, django_capture_on_commit_callbacks
+):
+    azure.script(Scripted(text="   "))
+    with django_capture_on_commit_callbacks(execute=True):
+        creator_client.post("/studio/", {"task": "caption", "prompt": "A caption for Friday"})
+    job = GenerationJob.objects.get(user=user)
+    assert job.state == GenerationJob.State.FAILED and "empty draft" in job.error
+    assert not ContentItem.objects.filter(user=user).exists()

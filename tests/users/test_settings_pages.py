@@ -82,6 +82,7 @@ def test_profile_saves_name_handle_and_bio(user_client, user):
         ("taken", "already taken"),
         ("x", "lowercase letters"),
         ("", "need"),
+        ("@", "lowercase letters"),
     ],
 )
 def test_profile_refuses_bad_handles(user_client, user, handle, message):

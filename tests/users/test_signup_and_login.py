@@ -89,6 +89,8 @@ def test_fan_signup_needs_no_handle(client):
         ("Bad Handle!", "lowercase letters"),
         ("taken_one", "already taken"),
         ("TAKEN_ONE", "already taken"),
+        ("@", "lowercase letters"),
+        ("@@ ", "lowercase letters"),
     ],
 )
 def test_creator_signup_rejects_bad_handles_next_to_the_field(client, handle, message):

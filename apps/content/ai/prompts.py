@@ -9,7 +9,7 @@ below must bump PROMPT_VERSION, which is part of every response-cache key.
 
 from dataclasses import dataclass
 
-from .router import TASK_FAMILIES
+from .task_types import TASK_FAMILIES
 
 PROMPT_VERSION = "2026-11-25.1"
 

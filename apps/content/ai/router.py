@@ -1,4 +1,4 @@
-"""Pick gpt-4o-mini or gpt-4o for a request, following DESIGN.md's rubric.
+"""Pick gpt-4o-mini or gpt-4o for a request, following the rubric in docs/ai.md.
 
 A request needs the strong model when any of these holds:
 1. critical: money, law or safety is at stake;
@@ -23,9 +23,6 @@ from . import task_types
 MINI = "mini"
 STRONG = "strong"
 
-# The task types, their prompt families and typical lengths live in task_types.py.
-TASK_FAMILIES = task_types.TASK_FAMILIES
-_TYPICAL_WORDS = task_types.TYPICAL_WORDS
 
 # 1. Critical: money disputes, law, platform rules, security and personal safety.
 _CRITICAL = re.compile(
@@ -145,7 +142,7 @@ def _analysis_score(task: str, text: str) -> tuple[float, list[str]]:
 
 def _expected_words(task: str, text: str) -> int:
     """How long the answer will be, from what the request asks for."""
-    words = _TYPICAL_WORDS.get(task, 150)
+    words = task_types.TYPICAL_WORDS.get(task, 150)
     asked = [int(match.group(1).replace(",", "")) for match in _WORD_COUNT.finditer(text)]
     if asked:
         # An explicit length wins over what the kind of document suggests.

@@ -32,7 +32,8 @@ from .response_cache import (
     response_cache_valid,
     response_cache_write,
 )
-from .router import MINI, STRONG, TASK_FAMILIES, RouteDecision, route
+from .router import MINI, STRONG, RouteDecision, route
+from .task_types import TASK_FAMILIES
 from .tokens import prompt_tokens_of, tokens_of
 
 MAX_PROMPT_CHARS = 4000

@@ -1,5 +1,5 @@
-"""Token counts by DESIGN.md's rule, where no provider reports them: ceil(UTF-8 bytes / 4),
-and 4 more per chat message."""
+"""Token counts by the benchmark's rule (docs/ai.md), where no provider reports them:
+ceil(UTF-8 bytes / 4), and 4 more per chat message."""
 
 import math
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from ..models import ContentItem
 
 RECENT_LIST_LENGTH = 5
+LIBRARY_PAGE_SIZE = 20
 # What the library list shows of each item; the text is cut in the template.
 _LIST_FIELDS = (
     "id",

@@ -16,8 +16,6 @@ from . import selectors, services
 from .forms import ContentItemForm, LibraryFilterForm, ScheduleForm
 from .media import media_name_from_token
 
-LIBRARY_PAGE_SIZE = 20
-
 
 @creator_required
 def library(request: HttpRequest) -> HttpResponse:
@@ -29,7 +27,7 @@ def library(request: HttpRequest) -> HttpResponse:
         status=data.get("status", ""),
         search=data.get("q", ""),
     )
-    page = Paginator(items, LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(items, selectors.LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -3,10 +3,12 @@ import re
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from apps.users.models import HANDLE_PATTERN
+
 from .cache import public_cache_path, public_page_lookup
 from .views import public_response
 
-_PUBLIC_PATH = re.compile(r"^/@(?P<handle>[a-z0-9_]{3,30})/(?:p/[-a-zA-Z0-9_]+/)?$")
+_PUBLIC_PATH = re.compile(rf"^/@(?P<handle>{HANDLE_PATTERN})/(?:p/[-a-zA-Z0-9_]+/)?$")
 
 
 class PublicPageCacheMiddleware:

@@ -1,6 +1,5 @@
 """Reads of the studio and chat, always scoped to the acting creator."""
 
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from ..models import ChatMessage, Conversation, GenerationJob
@@ -14,8 +13,9 @@ def generation_job_get_for_user(*, user, job_id) -> GenerationJob:
     )
 
 
-def conversation_list_for_user(*, user) -> QuerySet[Conversation]:
-    return Conversation.objects.filter(user=user)
+def conversation_list_for_user(*, user, limit: int = CONVERSATIONS_LISTED) -> list[Conversation]:
+    """The creator's latest conversations, most recent first."""
+    return list(Conversation.objects.filter(user=user)[:limit])
 
 
 def conversation_get_for_user(*, user, conversation_id: int) -> Conversation:

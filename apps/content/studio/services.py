@@ -84,11 +84,17 @@ def generation_job_run(*, job_id: str) -> GenerationJob | None:
         if isinstance(exc, Exception):
             return job
         raise
-    with transaction.atomic():
-        item = content_item_create_from_result(user=job.user, prompt=job.prompt, result=result)
-        job.item = item
-        job.state = GenerationJob.State.DONE
-        job.save(update_fields=["item", "state", "updated_at"])
+    try:
+        with transaction.atomic():
+            item = content_item_create_from_result(user=job.user, prompt=job.prompt, result=result)
+            job.item = item
+            job.state = GenerationJob.State.DONE
+            job.save(update_fields=["item", "state", "updated_at"])
+    except ValidationError:
+        # An answer with no text (only blanks) cannot be a draft.
+        job.state = GenerationJob.State.FAILED
+        job.error = _("The AI answered with an empty draft. Please try again.")
+        job.save(update_fields=["state", "error", "updated_at"])
     return job
 
 

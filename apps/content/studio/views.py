@@ -184,11 +184,7 @@ def chat(request: HttpRequest, conversation_id: int | None = None) -> HttpRespon
         "form": form,
         "conversation": conversation,
         "chat_messages": selectors.chat_messages(conversation=conversation) if conversation else [],
-        "conversations": list(
-            selectors.conversation_list_for_user(user=request.user)[
-                : selectors.CONVERSATIONS_LISTED
-            ]
-        ),
+        "conversations": selectors.conversation_list_for_user(user=request.user),
         "pending": services.chat_pending_question(conversation=conversation)
         if conversation
         else None,

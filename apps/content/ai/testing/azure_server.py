@@ -1,7 +1,7 @@
 """A local server speaking the Azure OpenAI chat-completions protocol (and the plain OpenAI
 one), for the tests and for `ai_bench`. The real `openai` SDK talks to it over HTTP.
 
-It follows DESIGN.md's accounting rules so that benchmark figures are comparable:
+It follows the accounting rules of docs/ai.md so that benchmark figures are comparable:
 - tokens of a text = ceil(UTF-8 bytes / 4); each chat message adds 4 tokens;
 - prompt caching per deployment: under 1,024 prompt tokens nothing is cached; otherwise the
   cached count is the longest prefix shared with a prompt seen on that deployment in the last
@@ -53,7 +53,7 @@ def _common_prefix(a: bytes, b: bytes) -> int:
 
 
 def cached_tokens_for(prefix_bytes: int, prompt_tokens: int) -> int:
-    """DESIGN.md's rounding: 0 under 1,024 tokens, else 1,024 + a multiple of 128."""
+    """The benchmark's rounding: 0 under 1,024 tokens, else 1,024 + a multiple of 128."""
     shared = min(prefix_bytes // 4, prompt_tokens)
     if prompt_tokens < CACHE_MIN_TOKENS or shared < CACHE_MIN_TOKENS:
         return 0
