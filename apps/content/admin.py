@@ -1,10 +1,20 @@
 from django.contrib import admin
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_actions import with_reason
 
+from .ai.feedback import route_feedback_jsonl, route_feedback_judge
 from .library.services import content_item_edit, content_item_moderate, content_item_remove
-from .models import ChatMessage, ContentItem, Conversation, GenerationJob, UsageRecord
+from .models import (
+    ChatMessage,
+    ContentItem,
+    Conversation,
+    GenerationJob,
+    RouteFeedback,
+    UsageRecord,
+)
 
 
 @admin.register(UsageRecord)
@@ -117,3 +127,71 @@ class ConversationAdmin(admin.ModelAdmin):
     search_fields = ("title", "user__email")
     raw_id_fields = ("user",)
     inlines = (ChatMessageInline,)
+
+
+def _judge(verdict: str):
+    def action(modeladmin, request, queryset) -> None:
+        for feedback in queryset:
+            route_feedback_judge(feedback=feedback, verdict=verdict, reviewer=request.user)
+        modeladmin.message_user(request, _("Verdict saved."))
+
+    label = RouteFeedback.Verdict(verdict).label
+    action.__name__ = f"judge_{verdict}"
+    return admin.action(description=_("Verdict: %(label)s") % {"label": label})(action)
+
+
+@admin.register(RouteFeedback)
+class RouteFeedbackAdmin(admin.ModelAdmin):
+    """Drafts a creator had redone on gpt-4o: judge whether the router was wrong, then export
+    the judged rows as labelled requests for the router's corpus."""
+
+    list_display = ("created_at", "task", "__str__", "lang", "verdict", "reviewed_by")
+    list_filter = ("verdict", "lang", "task")
+    search_fields = ("prompt",)
+    list_select_related = ("reviewed_by",)
+    fields = (
+        "task",
+        "lang",
+        "prompt",
+        "route_reason",
+        "mini_text",
+        "strong_text",
+        "verdict",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
+    )
+    readonly_fields = (
+        "task",
+        "prompt",
+        "route_reason",
+        "mini_text",
+        "strong_text",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
+    )
+    actions = (
+        _judge(RouteFeedback.Verdict.CRITICAL),
+        _judge(RouteFeedback.Verdict.ANALYSIS),
+        _judge(RouteFeedback.Verdict.LONGFORM),
+        _judge(RouteFeedback.Verdict.SIMPLE),
+        "export_corpus_rows",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.save(update_fields=["lang"])
+        if "verdict" in form.changed_data:
+            route_feedback_judge(feedback=obj, verdict=obj.verdict, reviewer=request.user)
+
+    @admin.action(description=_("Export judged rows for the router's corpus (JSONL)"))
+    def export_corpus_rows(self, request, queryset):
+        response = HttpResponse(
+            route_feedback_jsonl(list(queryset)), content_type="application/x-ndjson"
+        )
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="router-feedback-{stamp}.jsonl"'
+        return response

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .ai.models import ChatMessage, Conversation, UsageRecord
+from .ai.models import ChatMessage, Conversation, RouteFeedback, UsageRecord
 from .ai.task_types import TaskType
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "Conversation",
     "GenerationJob",
     "Media",
+    "RouteFeedback",
     "UsageRecord",
 ]
 
@@ -119,6 +120,11 @@ class GenerationJob(models.Model):
     task = models.CharField(max_length=20, choices=TaskType)
     prompt = models.TextField(max_length=4000)
     regenerate = models.BooleanField(default=False)
+    # "Redo with the stronger model": this job re-runs `redo_of` on gpt-4o.
+    force_strong = models.BooleanField(default=False)
+    redo_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
     item = models.ForeignKey(
         ContentItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

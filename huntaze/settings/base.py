@@ -441,9 +441,9 @@ AI_MAX_RETRIES = env.int("AI_MAX_RETRIES", default=2)
 # A ceiling, not a target: each task asks for what it needs; this only stops a runaway answer.
 AI_MAX_OUTPUT_TOKENS = env.int("AI_MAX_OUTPUT_TOKENS", default=4096)
 AI_RESPONSE_CACHE_TTL = env.int("AI_RESPONSE_CACHE_TTL", default=60 * 60 * 24)
-# Router thresholds (see apps/content/ai/router.py for what each one weighs).
+# An explicit length at or above this many words is long form (apps/content/ai/router.py);
+# the classifiers' thresholds come with the trained model.
 AI_ROUTER = {
-    "analysis_score": 2.5,
     "long_output_words": 800,
 }
 

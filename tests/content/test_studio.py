@@ -243,3 +243,89 @@ def test_an_empty_answer_fails_the_job_with_a_message(
     job = GenerationJob.objects.get(user=user)
     assert job.state == GenerationJob.State.FAILED and "empty draft" in job.error
     assert not ContentItem.objects.filter(user=user).exists()
+
+
+# Redo with the stronger model -------------------------------------------------------------
+
+
+def _draft(creator_client, azure, text, prompt, django_capture_on_commit_callbacks):
+    azure.script(Scripted(text=text))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = creator_client.post("/studio/", {"task": "caption", "prompt": prompt})
+    return response["Location"]
+
+
+def test_a_small_model_draft_is_redone_on_gpt4o_and_kept_for_review(
+    azure, creator_client, user, staff_user, client, django_capture_on_commit_callbacks
+):
+    from apps.content.models import RouteFeedback
+
+    User.objects.filter(pk=user.pk).update(tier="pro")
+    job_url = _draft(
+        creator_client, azure, "Short and sweet", "Caption for my gym selfie",
+        django_capture_on_commit_callbacks,
+    )  # fmt: skip
+    page = creator_client.get(job_url).content.decode()
+    assert "Redo with the stronger model" in page
+    first = UsageRecord.objects.get(user=user)
+    assert first.model == "gpt-4o-mini"
+    assert first.route_scores["model"] and 0 <= first.route_scores["critical"] <= 1
+
+    azure.script(Scripted(text="A richer caption from the big model"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = creator_client.post(job_url + "redo-strong/")
+    redo = GenerationJob.objects.exclude(pk=job_url.split("/")[-2]).get(user=user)
+    assert response["Location"] == f"/studio/jobs/{redo.pk}/"
+    assert redo.state == "done" and redo.item.usage.model == "gpt-4o"
+    assert "asked by the creator" in redo.item.usage.route_reason
+    assert azure.requests[-1]["deployment"] == "gpt-4o"
+    assert (
+        "Redo with the stronger model"
+        not in creator_client.get(response["Location"]).content.decode()
+    )
+    assert UsageRecord.objects.filter(user=user, status="ok").count() == 2  # both charged
+
+    feedback = RouteFeedback.objects.get(user=user)
+    assert feedback.mini_text == "Short and sweet"
+    assert feedback.strong_text == "A richer caption from the big model"
+    assert feedback.verdict == "pending" and feedback.lang == "en"
+
+    # Staff judge it in the admin and export it as a corpus row.
+    client.force_login(staff_user)
+    base = "/admin/content/routefeedback/"
+    assert client.get(base).status_code == 200
+    client.post(base, {"action": "judge_simple", "_selected_action": [feedback.pk]})
+    feedback.refresh_from_db()
+    assert feedback.verdict == "simple" and feedback.reviewed_by == staff_user
+    export = client.post(base, {"action": "export_corpus_rows", "_selected_action": [feedback.pk]})
+    assert export["Content-Type"] == "application/x-ndjson"
+    row = json.loads(export.content.decode().strip())
+    assert row == {
+        "task": "caption",
+        "prompt": "Caption for my gym selfie",
+        "needs": "mini",
+        "critical": False,
+        "reason": "simple",
+        "lang": "en",
+        "topic": "feedback",
+    }
+
+
+def test_redo_needs_a_plan_with_gpt4o_and_a_small_model_draft(
+    azure, creator_client, user, django_capture_on_commit_callbacks
+):
+    job_url = _draft(
+        creator_client, azure, "Free plan draft", "Caption for my beach day",
+        django_capture_on_commit_callbacks,
+    )  # fmt: skip
+    response = creator_client.post(job_url + "redo-strong/", follow=True)
+    assert "does not include gpt-4o" in response.content.decode()
+    assert GenerationJob.objects.filter(user=user).count() == 1
+    assert UsageRecord.objects.filter(user=user).count() == 1  # nothing charged
+
+    other = UserFactory()
+    stranger = creator_client.post(
+        f"/studio/jobs/{GenerationJob.objects.create(user=other, task='caption', prompt='x').pk}"
+        "/redo-strong/"
+    )
+    assert stranger.status_code == 404

@@ -20,6 +20,9 @@ class UsageRecord(models.Model):
     deployment = models.CharField(max_length=100, blank=True)
     model = models.CharField(max_length=50, blank=True)
     route_reason = models.CharField(max_length=255, blank=True)
+    # The router's probabilities per reason, the vocabulary floor that matched and the model
+    # version: why this request went where it went.
+    route_scores = models.JSONField(default=dict, blank=True)
     prompt_version = models.CharField(max_length=30)
     prompt_tokens = models.PositiveIntegerField(default=0)
     cached_tokens = models.PositiveIntegerField(default=0)
@@ -83,3 +86,52 @@ class ChatMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.content[:40]}"
+
+
+class RouteFeedback(models.Model):
+    """A creator had a draft of the small model redone on gpt-4o: a sign the router may
+    have been wrong. Staff give the verdict; judged rows are exported as corpus rows."""
+
+    class Verdict(models.TextChoices):
+        PENDING = "pending", _("To review")
+        CRITICAL = "critical", _("Needed gpt-4o: critical")
+        ANALYSIS = "analysis", _("Needed gpt-4o: analysis")
+        LONGFORM = "longform", _("Needed gpt-4o: long form")
+        SIMPLE = "simple", _("The small model was enough")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="route_feedback"
+    )
+    task = models.CharField(max_length=20)
+    prompt = models.TextField(max_length=4000)
+    lang = models.CharField(_("language"), max_length=2, default="en")
+    route_reason = models.CharField(max_length=255, blank=True)
+    mini_usage = models.ForeignKey(
+        UsageRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    strong_usage = models.ForeignKey(
+        UsageRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    mini_text = models.TextField(_("small model's draft"), blank=True)
+    strong_text = models.TextField(_("gpt-4o's draft"), blank=True)
+    verdict = models.CharField(
+        _("verdict"), max_length=10, choices=Verdict, default=Verdict.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "content"
+        ordering = ("-created_at",)
+        verbose_name = _("routing feedback")
+        verbose_name_plural = _("routing feedback")
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.prompt[:60]}"

@@ -6,11 +6,13 @@ A request needs the strong model when any of these holds:
    diagnosis with several constraints or steps;
 3. long form: it asks for about 800 words or more.
 Everything else (captions, hashtags, short posts, fan replies, bios, idea lists, simple
-questions) is mini work. The task type is a prior, never the decision by itself.
+questions) is mini work.
 
-The rules below describe kinds of language (dispute words, analysis verbs, quantities), not
-sentences of any workload, so they carry over to prompts never seen before. They run in
-microseconds: no model is loaded in the web process.
+Each reason has a classifier learned from the labelled corpus in `router_data/`
+(`router_model.py`, rebuilt by `ai_router_train`). Critical is never weaker than the rules
+it replaced: a request is critical when its classifier says so, when the compliance task was
+picked, or when the safety vocabulary below matches. A request the critical classifier is
+unsure about (between the cross-validated threshold and 0.5) goes to gpt-4o as well.
 """
 
 import re
@@ -19,12 +21,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from . import task_types
+from .router_model import RouterModel, router_model
 
 MINI = "mini"
 STRONG = "strong"
 
-
-# 1. Critical: money disputes, law, platform rules, security and personal safety.
+# The floor for critical: the vocabulary of money disputes, law, platform rules, security and
+# personal safety that the first router used. Kept so that the learned model can only add
+# critical requests, never lose one these words caught.
 _CRITICAL = re.compile(
     r"""
     \b(
@@ -56,51 +60,8 @@ _CRITICAL = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# 2. Analysis: asks for reasoning, comparison, forecast, diagnosis or a plan.
-_ANALYSIS_VERBS = re.compile(
-    r"""
-    \b(
-      analy[sz]\w* | compar\w* | model(l?ing)?\s+the | forecast\w* | project(ion|ed)?s? |
-      predict\w* | estimat\w* | diagnos\w* | evaluat\w* | assess\w* | calculat\w* |
-      explain\s+(why|what|how) | what\s+(might|could)\s+be\s+(happening|going\s+on|wrong) |
-      why\s+(did|is|are|has|have)\b | reason(ing)?\s+(it\s+)?through | step[\s-]by[\s-]step |
-      trade[\s-]?offs? | pros\s+and\s+cons | model\s+(it|this|that|my) |
-      what\s+happens\s+(to|if) | recommend\w* | design\s+an?\s+(experiment|test) |
-      a/b\s+test\w* | break\s+(it\s+)?down | optimi[sz]\w* | prioriti[sz]\w* | roadmap |
-      (build|make|create|draft|design)\s+(me\s+)?an?\s+([\w-]+\s+){0,3}(plan|strategy) |
-      should\s+i\s+(drop|keep|stop|switch|raise|lower|cut|increase|decrease|quit|move|change)
-    )
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-_METRICS = re.compile(
-    r"\b(churn|arpu|ltv|ctr|roi|conversion|retention|revenue|subscribers?|signups?|"
-    r"engagement|followers|open\s+rate|reach|impressions|ppv|tips|income|margin|cost)\b",
-    re.IGNORECASE,
-)
-_QUANTITY = re.compile(r"[$€£]\s?\d|\d[\d,.]*\s?(%|x\b|k\b)|\b\d[\d,.]*\b")
-_CLAUSE = re.compile(r",|;|\band\b|\bbut\b|\bwhile\b|\bwithout\b|\bvs\.?\b|\bversus\b|\?")
-
-# 3. Long form: explicit length, or a kind of document that is long by nature.
+# An explicit length ("a 1,500-word guide") is long form whatever the classifier says.
 _WORD_COUNT = re.compile(r"\b(\d[\d,]*)\s*[- ]?\s*(words?|mots)\b", re.IGNORECASE)
-_LONG_DOCS = re.compile(
-    r"""
-    \b(
-      newsletters? | e-?books? | white\s?papers? | articles? | blog\s+posts? | essays? |
-      long[\s-]?form | chapters? | (full|complete|ultimate|detailed|in[\s-]depth)\s+guides? |
-      (full|whole|complete|entire)\s+(month|30[\s-]day|4[\s-]week) |
-      (30|31|28|60|90)[\s-]days?\s+(content\s+)?(calendar|plan|schedule) |
-      (month|monthly)('s)?\s+(content\s+)?calendar | every\s+day\s+(of|for)\s+(the|a)\s+month |
-      ([3-9]|1[0-9])[\s-]weeks?\s+(content\s+)?(calendar|plan|schedule) |
-      (video|youtube|podcast)\s+scripts?
-    )\b
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-_ITEM_COUNT = re.compile(
-    r"\b(\d+)\s+(\w+\s+){0,2}(ideas|posts|captions|tweets|hooks|replies|questions|days)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -111,95 +72,79 @@ class RouteDecision:
     critical: bool
     analysis: bool
     long_form: bool
-    analysis_score: float
     expected_words: int
     reason: str
     downgraded: bool = False  # the rubric wanted gpt-4o but the plan does not include it
-    signals: list[str] = field(default_factory=list)
-
-
-def _analysis_score(task: str, text: str) -> tuple[float, list[str]]:
-    """Weighs the three ingredients of analysis work: facts, a reasoning ask, constraints."""
-    signals = []
-    quantities = len(_QUANTITY.findall(text))
-    verbs = len(_ANALYSIS_VERBS.findall(text))
-    metrics = len(_METRICS.findall(text))
-    clauses = len(_CLAUSE.findall(text))
-    words = len(text.split())
-    facts = min(quantities, 4) * 0.5 + min(metrics, 3) * 0.5
-    ask = min(verbs, 3) * 1.0
-    score = 0.0
-    if ask and (facts or words > 30):
-        signals.append(f"reasoning ask x{verbs}")
-        # A reasoning ask only counts as analysis when there is material to reason about.
-        score = ask + facts + min(clauses, 4) * 0.25 + (0.5 if words > 30 else 0.0)
-        if facts:
-            signals.append(f"facts x{quantities + metrics}")
-    if task == "strategy":
-        score += 0.5
-    return score, signals
+    uncertain: bool = False  # the critical classifier was unsure, so gpt-4o to be safe
+    scores: dict = field(default_factory=dict)  # probabilities and what else decided
 
 
 def _expected_words(task: str, text: str) -> int:
-    """How long the answer will be, from what the request asks for."""
-    words = task_types.TYPICAL_WORDS.get(task, 150)
+    """The length asked for in words, else what the task usually takes."""
     asked = [int(match.group(1).replace(",", "")) for match in _WORD_COUNT.finditer(text)]
-    if asked:
-        # An explicit length wins over what the kind of document suggests.
-        return max(asked)
-    if _LONG_DOCS.search(text):
-        words = max(words, 1200)
-    for match in _ITEM_COUNT.finditer(text):
-        count = int(match.group(1))
-        per_item = 40 if match.group(3).lower() == "days" else 20
-        words = max(words, count * per_item)
-    return words
+    return max(asked) if asked else task_types.TYPICAL_WORDS.get(task, 150)
 
 
-def route(*, task: str, prompt: str, strong_allowed: bool) -> RouteDecision:
+def critical_floor(*, task: str, text: str) -> str | None:
+    """What makes a request critical before any classifier: the compliance task or a word
+    of the safety vocabulary (named in the reason), else None."""
+    if task == task_types.TaskType.COMPLIANCE:
+        return "task"
+    match = _CRITICAL.search(text)
+    return f"'{match.group(0).lower()}'" if match else None
+
+
+def route(
+    *, task: str, prompt: str, strong_allowed: bool, model: RouterModel | None = None
+) -> RouteDecision:
     """Decide the model for one request.
 
-    `strong_allowed` says whether the user's plan includes gpt-4o for analysis and long form.
-    Critical work goes to gpt-4o whatever the plan.
+    `strong_allowed` says whether the user's plan includes gpt-4o for analysis and long form;
+    critical work goes to gpt-4o whatever the plan. `model` replaces the trained model
+    (cross-validation passes each fold's).
     """
-    thresholds = settings.AI_ROUTER
+    model = model or router_model()
+    limits = model.thresholds
     text = " ".join(prompt.split())
-    critical_match = _CRITICAL.search(text)
-    critical = task == "compliance" or critical_match is not None
-    score, signals = _analysis_score(task, text)
-    analysis = score >= thresholds["analysis_score"]
+    scores = model.scores(task=task, prompt=text)
+    floor = critical_floor(task=task, text=text)
+    critical = floor is not None or scores.critical >= limits.critical
+    uncertain = not critical and scores.critical >= limits.critical_uncertain
+    analysis = scores.analysis >= limits.analysis
     expected = _expected_words(task, text)
-    long_form = expected >= thresholds["long_output_words"]
+    long_form = scores.long_form >= limits.long_form or (
+        expected >= settings.AI_ROUTER["long_output_words"]
+    )
 
     reasons = []
     if critical:
-        reasons.append(
-            f"critical ({critical_match.group(0).lower()})" if critical_match else "critical (task)"
-        )
+        reasons.append(f"critical ({floor})" if floor else f"critical (p={scores.critical:.2f})")
+    elif uncertain:
+        reasons.append(f"maybe critical (p={scores.critical:.2f}), so gpt-4o to be safe")
     if analysis:
-        reasons.append(f"analysis (score {score:.1f})")
+        reasons.append(f"analysis (p={scores.analysis:.2f})")
     if long_form:
-        reasons.append(f"long form (~{expected} words)")
+        reasons.append(f"long form (p={scores.long_form:.2f}, ~{expected} words)")
 
-    wants_strong = critical or analysis or long_form
     downgraded = False
-    if critical:
+    if critical or uncertain:
         model_key = STRONG
-    elif wants_strong and not strong_allowed:
-        model_key, downgraded = MINI, True
-        reasons.append("plan without gpt-4o")
+    elif analysis or long_form:
+        model_key = STRONG if strong_allowed else MINI
+        downgraded = not strong_allowed
+        if downgraded:
+            reasons.append("plan without gpt-4o")
     else:
-        model_key = STRONG if wants_strong else MINI
-    if not reasons:
+        model_key = MINI
         reasons.append("short everyday task")
     return RouteDecision(
         model_key=model_key,
         critical=critical,
         analysis=analysis,
         long_form=long_form,
-        analysis_score=round(score, 2),
         expected_words=expected,
         reason="; ".join(reasons),
         downgraded=downgraded,
-        signals=signals,
+        uncertain=uncertain,
+        scores={**scores.as_dict(), "floor": floor, "model": model.version},
     )

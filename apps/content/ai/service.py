@@ -6,6 +6,7 @@ retries in the SDK, then fallback) -> ledger row -> result. A failed call leaves
 with the error and charges nothing.
 """
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -61,6 +62,10 @@ class GenerationResult:
 
 class QuotaExceeded(UpgradeRequired):
     """The plan's monthly AI requests are used up. Nothing was called or charged."""
+
+
+class StrongModelNotInPlan(UpgradeRequired):
+    """A redo on gpt-4o was asked on a plan without it. Nothing was called or charged."""
 
 
 class GenerationFailed(Exception):
@@ -125,10 +130,29 @@ def quota_check(*, user, used: int | None = None) -> None:
         )
 
 
-def _prepare(*, user, task: str, prompt: str, history: list[dict] | None) -> _Prepared:
+def strong_model_check(*, user) -> None:
+    """Raise StrongModelNotInPlan unless the user's plan includes gpt-4o on demand."""
+    if not plan_for_tier(user.tier).strong_model:
+        raise StrongModelNotInPlan(
+            _("Your plan does not include gpt-4o. Upgrade to redo drafts with it."),
+            upgrade_url=reverse("pricing"),
+        )
+
+
+def _prepare(
+    *, user, task: str, prompt: str, history: list[dict] | None, force_strong: bool = False
+) -> _Prepared:
     prompt = ai_validate_request(task, prompt)
     plan = plan_for_tier(user.tier)
     decision = route(task=task, prompt=prompt, strong_allowed=plan.strong_model)
+    if force_strong and decision.model_key != STRONG:
+        strong_model_check(user=user)
+        decision = dataclasses.replace(
+            decision,
+            model_key=STRONG,
+            downgraded=False,
+            reason=f"redo on gpt-4o asked by the creator (router: {decision.reason})",
+        )
     messages = build_messages(
         task=task, prompt=prompt, persona=persona_text_for(user), history=history
     )
@@ -182,6 +206,7 @@ def _record(*, user, task: str, decision: RouteDecision, **fields) -> UsageRecor
         user=user,
         task=task,
         route_reason=decision.reason[:255],
+        route_scores=decision.scores,
         prompt_version=PROMPT_VERSION,
         **fields,
     )
@@ -271,15 +296,20 @@ def ai_generate(
     regenerate: bool = False,
     history: list[dict] | None = None,
     clock: Clock = time.time,
+    force_strong: bool = False,
 ) -> GenerationResult:
     """Write one draft for `user`. Raises ValidationError for a bad request, QuotaExceeded
     before any call when the plan is used up, and GenerationFailed when the provider fails.
 
     `regenerate` skips the response cache (and refreshes it). `clock` is the time source of
-    the response cache; the benchmark passes its simulated clock.
+    the response cache; the benchmark passes its simulated clock. `force_strong` sends the
+    request to gpt-4o whatever the router says (the creator's "redo with the stronger model";
+    StrongModelNotInPlan when the plan has no gpt-4o).
     """
     started = time.perf_counter()
-    prepared = _prepare(user=user, task=task, prompt=prompt, history=history)
+    prepared = _prepare(
+        user=user, task=task, prompt=prompt, history=history, force_strong=force_strong
+    )
     decision = prepared.decision
     config = settings.AI_MODELS[decision.model_key]
     max_tokens = settings.AI_MAX_OUTPUT_TOKENS

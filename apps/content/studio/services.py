@@ -3,19 +3,24 @@
 import logging
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.core.exceptions import UpgradeRequired
+
+from ..ai.feedback import route_feedback_record
+from ..ai.router import MINI
 from ..ai.service import (
     ChatDelta,
     GenerationFailed,
     GenerationResult,
-    QuotaExceeded,
     ai_generate,
     ai_stream,
     ai_validate_request,
     quota_check,
+    strong_model_check,
 )
 from ..library.services import content_item_create
 from ..models import ChatMessage, ContentItem, Conversation, GenerationJob
@@ -32,16 +37,46 @@ def _title_from(prompt: str) -> str:
 
 @transaction.atomic
 def generation_job_create(
-    *, user, task: str, prompt: str, regenerate: bool = False
+    *, user, task: str, prompt: str, regenerate: bool = False, redo_of: GenerationJob | None = None
 ) -> GenerationJob:
-    """Queue a generation. Refuses at once (ValidationError, QuotaExceeded) what would fail."""
+    """Queue a generation. Refuses at once (ValidationError, QuotaExceeded) what would fail.
+
+    `redo_of` re-runs that job's request on gpt-4o (see generation_job_redo_strong).
+    """
     prompt = ai_validate_request(task, prompt)
     quota_check(user=user)
-    job = GenerationJob.objects.create(user=user, task=task, prompt=prompt, regenerate=regenerate)
+    job = GenerationJob.objects.create(
+        user=user,
+        task=task,
+        prompt=prompt,
+        regenerate=regenerate or redo_of is not None,
+        force_strong=redo_of is not None,
+        redo_of=redo_of,
+    )
     from .tasks import generation_run
 
     transaction.on_commit(lambda: generation_run.delay(str(job.pk)))
     return job
+
+
+def generation_job_redo_strong(*, user, job: GenerationJob) -> GenerationJob:
+    """ "Redo with the stronger model": the same request on gpt-4o, within the quota. The
+    two drafts are kept as a pair for staff to judge the router by.
+
+    Refuses (ValidationError) a job without a draft of the small model, and
+    (StrongModelNotInPlan) a plan without gpt-4o.
+    """
+    usage = job.item.usage if job.item is not None else None
+    if usage is None or usage.status != usage.Status.OK:
+        raise ValidationError(_("There is no draft to redo."))
+    if not draft_is_from_small_model(usage):
+        raise ValidationError(_("This draft already comes from the stronger model."))
+    strong_model_check(user=user)
+    return generation_job_create(user=user, task=job.task, prompt=job.prompt, redo_of=job)
+
+
+def draft_is_from_small_model(usage) -> bool:
+    return usage is not None and usage.model == settings.AI_MODELS[MINI]["model"]
 
 
 def generation_job_run(*, job_id: str) -> GenerationJob | None:
@@ -62,9 +97,13 @@ def generation_job_run(*, job_id: str) -> GenerationJob | None:
         job.save(update_fields=["state", "updated_at"])
     try:
         result = ai_generate(
-            user=job.user, task=job.task, prompt=job.prompt, regenerate=job.regenerate
+            user=job.user,
+            task=job.task,
+            prompt=job.prompt,
+            regenerate=job.regenerate,
+            force_strong=job.force_strong,
         )
-    except (GenerationFailed, QuotaExceeded) as exc:
+    except (GenerationFailed, UpgradeRequired) as exc:
         job.state = GenerationJob.State.FAILED
         job.error = exc.message[:300]
         job.save(update_fields=["state", "error", "updated_at"])
@@ -90,12 +129,28 @@ def generation_job_run(*, job_id: str) -> GenerationJob | None:
             job.item = item
             job.state = GenerationJob.State.DONE
             job.save(update_fields=["item", "state", "updated_at"])
+            if job.redo_of_id is not None:
+                _redo_record(job=job, result=result)
     except ValidationError:
         # An answer with no text (only blanks) cannot be a draft.
         job.state = GenerationJob.State.FAILED
         job.error = _("The AI answered with an empty draft. Please try again.")
         job.save(update_fields=["state", "error", "updated_at"])
     return job
+
+
+def _redo_record(*, job: GenerationJob, result: GenerationResult) -> None:
+    first = GenerationJob.objects.select_related("item__usage").get(pk=job.redo_of_id)
+    item = first.item
+    route_feedback_record(
+        user=job.user,
+        task=job.task,
+        prompt=job.prompt,
+        mini_usage=item.usage if item is not None else None,
+        mini_text=item.body if item is not None else "",
+        strong_usage_id=result.usage_id,
+        strong_text=result.text,
+    )
 
 
 def content_item_create_from_result(*, user, prompt: str, result: GenerationResult) -> ContentItem:

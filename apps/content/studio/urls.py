@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.studio, name="studio"),
     path("jobs/<uuid:job_id>/", views.studio_job, name="studio_job"),
     path("jobs/<uuid:job_id>/regenerate/", views.studio_regenerate, name="studio_regenerate"),
+    path("jobs/<uuid:job_id>/redo-strong/", views.studio_redo_strong, name="studio_redo_strong"),
     path("drafts/<int:item_id>/", views.draft_save, name="draft_save"),
     path("drafts/<int:item_id>/delete/", views.draft_delete, name="draft_delete"),
     path("chat/", views.chat, name="chat"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.decorators import creator_required
+from apps.core.exceptions import UpgradeRequired
 from apps.core.forms import form_add_service_errors
 
 from ..ai.service import GenerationFailed, QuotaExceeded
@@ -64,6 +65,7 @@ def studio_job(request: HttpRequest, job_id) -> HttpResponse:
     context = {"job": job}
     if job.item is not None:
         context["draft_form"] = DraftForm(instance=job.item)
+        context["redo_offered"] = services.draft_is_from_small_model(job.item.usage)
     if request.htmx:
         return render(request, "content/studio/_job.html", context)
     return render(request, "content/studio/studio_job.html", context)
@@ -78,6 +80,22 @@ def studio_regenerate(request: HttpRequest, job_id) -> HttpResponse:
             user=request.user, task=job.task, prompt=job.prompt, regenerate=True
         )
     except QuotaExceeded as exc:
+        messages.error(request, exc.message)
+        return redirect("studio_job", job_id=job.pk)
+    return redirect("studio_job", job_id=new_job.pk)
+
+
+@require_POST
+@creator_required
+def studio_redo_strong(request: HttpRequest, job_id) -> HttpResponse:
+    """Redo a draft of the small model on gpt-4o; the pair helps staff judge the router."""
+    job = selectors.generation_job_get_for_user(user=request.user, job_id=job_id)
+    try:
+        new_job = services.generation_job_redo_strong(user=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("studio_job", job_id=job.pk)
+    except UpgradeRequired as exc:
         messages.error(request, exc.message)
         return redirect("studio_job", job_id=job.pk)
     return redirect("studio_job", job_id=new_job.pk)
