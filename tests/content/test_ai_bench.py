@@ -116,3 +116,13 @@ def test_the_simulator_counts_tokens_and_rounds_caching_as_designed():
     assert cached_tokens_for(prefix_bytes=4 * 1100, prompt_tokens=2000) == 1024
     assert cached_tokens_for(prefix_bytes=4 * 1300, prompt_tokens=2000) == 1280
     assert cached_tokens_for(prefix_bytes=4 * 1300, prompt_tokens=1000) == 0
+
+
+def test_oracle_routing_prices_perfect_routing_from_the_labels(workload):
+    routed = _run(workload)
+    floor = _run(workload, "--oracle-routing")
+    assert floor["strong_recall"] == floor["critical_recall"] == 1.0
+    assert floor["strong_share"] == floor["true_strong_share"] == 0.4
+    assert floor["baseline_usd"] == routed["baseline_usd"]
+    # The router routes this small workload perfectly too, so both cost the same.
+    assert floor["cost_usd"] == routed["cost_usd"]

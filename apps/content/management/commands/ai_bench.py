@@ -11,6 +11,7 @@ requests (Business by default, quota far above the workload) and removed afterwa
 ledger rows.
 """
 
+import contextlib
 import json
 import math
 import statistics
@@ -18,13 +19,14 @@ import uuid
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from apps.content.ai.ledger import cost_usd
-from apps.content.ai.router import STRONG
+from apps.content.ai.router import MINI, STRONG, RouteDecision
 from apps.content.ai.service import ai_generate
 from apps.content.ai.testing.azure_server import AzureSimulator, tokens_of
 from apps.subscriptions.plans import plan_list
@@ -63,6 +65,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", action="store_true", dest="as_json", help="Print one JSON object"
         )
+        parser.add_argument(
+            "--oracle-routing",
+            action="store_true",
+            help="Route each row by its labels instead of the router: the cost of perfect "
+            "routing, the floor to compare a run with",
+        )
 
     def _load(self, path: Path) -> list[dict]:
         if not path.exists():
@@ -83,7 +91,15 @@ class Command(BaseCommand):
             raise CommandError("The workload is empty")
         return sorted(rows, key=lambda row: (row["t"], row["id"]))
 
-    def handle(self, *args, workload: Path, no_response_cache: bool, as_json: bool, **options):
+    def handle(
+        self,
+        *args,
+        workload: Path,
+        no_response_cache: bool,
+        as_json: bool,
+        oracle_routing: bool = False,
+        **options,
+    ):
         rows = self._load(workload)
         clock = SimulatedClock()
         run = uuid.uuid4().hex[:8]
@@ -121,17 +137,25 @@ class Command(BaseCommand):
                         name=name,
                     )
                 results = []
-                for row in rows:
-                    clock.now = float(row["t"])
-                    sim.output_tokens = int(row["output_tokens"])
-                    result = ai_generate(
-                        user=users[row["user"]],
-                        task=row["task"],
-                        prompt=row["prompt"],
-                        regenerate=no_response_cache,
-                        clock=clock,
-                    )
-                    results.append((row, result))
+                current: dict = {}
+                routing = (
+                    mock.patch("apps.content.ai.service.route", _oracle(current))
+                    if oracle_routing
+                    else contextlib.nullcontext()
+                )
+                with routing:
+                    for row in rows:
+                        current.update(row)
+                        clock.now = float(row["t"])
+                        sim.output_tokens = int(row["output_tokens"])
+                        result = ai_generate(
+                            user=users[row["user"]],
+                            task=row["task"],
+                            prompt=row["prompt"],
+                            regenerate=no_response_cache,
+                            clock=clock,
+                        )
+                        results.append((row, result))
         finally:
             User.objects.filter(pk__in=[user.pk for user in users.values()]).delete()
 
@@ -186,6 +210,23 @@ class Command(BaseCommand):
             "completion_tokens": sum(r.completion_tokens for r in served),
             "fallbacks": sum(r.fallback for r in served),
         }
+
+
+def _oracle(current: dict):
+    """A stand-in for the router that reads the row's labels (benchmark only)."""
+
+    def route(*, task: str, prompt: str, strong_allowed: bool, model=None) -> RouteDecision:
+        strong = current["needs"] == STRONG
+        return RouteDecision(
+            model_key=STRONG if strong else MINI,
+            critical=bool(current["critical"]),
+            analysis=False,
+            long_form=False,
+            expected_words=0,
+            reason="oracle: the row's label",
+        )
+
+    return route
 
 
 def _share(count: int, population) -> float:
