@@ -147,7 +147,7 @@ def test_the_corpus_is_big_varied_labelled_and_apart_from_the_benchmarks():
     for reason in ("critical", "analysis", "longform", "simple"):
         assert sum(row["reason"] == reason for row in rows) >= 300, reason
     prompts = {" ".join(row["prompt"].lower().split()) for row in rows}
-    for bench in ("ai_workload.jsonl", "router_heldout.jsonl"):
+    for bench in ("ai_workload.jsonl", "router_heldout.jsonl", "router_heldout_personas.jsonl"):
         others = {
             " ".join(r["prompt"].lower().split()) for r in _jsonl(ROOT / "benchmarks" / bench)
         }
