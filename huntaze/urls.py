@@ -5,12 +5,15 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.content.public import views as public_views
 from apps.content.public.sitemaps import SITEMAPS
 from apps.users import views as users_views
+from apps.users.converters import HandleConverter
+
+register_converter(HandleConverter, "handle")
 
 urlpatterns = [
     # apps/analytics — liveness and readiness probes
@@ -25,7 +28,7 @@ urlpatterns = [
     path("media/private/", include("apps.content.library.media_urls")),
     # apps/content/public — a creator's public page, posts, tracked links, follow
     # (a cached page is served earlier by apps/content/public/middleware.py)
-    path("@<str:handle>/", include("apps.content.public.urls")),
+    path("@<handle:handle>/", include("apps.content.public.urls")),
     # apps/content/public — a fan's feed, sitemap and robots.txt
     path("feed/", public_views.feed, name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

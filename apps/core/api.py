@@ -3,6 +3,7 @@ just call services and let what they raise pass through."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -22,3 +23,13 @@ def api_exception_handler(exc, context):
         )
         exc = exceptions.ValidationError(detail)
     return drf_exception_handler(exc, context)
+
+
+class SafeJSONParser(JSONParser):
+    """DRF's JSON parser, answering 400 instead of 500 to JSON nested too deep to decode."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError("The JSON is nested too deeply.") from exc

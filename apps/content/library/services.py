@@ -77,6 +77,9 @@ def content_item_edit(*, item: ContentItem, kind: str, title: str, body: str) ->
 
 @transaction.atomic
 def content_item_duplicate(*, item: ContentItem) -> ContentItem:
+    if item.moderated_at is not None:
+        # A copy would be a way round the take-down.
+        raise ValidationError(_("Staff took this post down; it cannot be copied."))
     copy = ContentItem(
         user=item.user,
         kind=item.kind,

@@ -12,6 +12,9 @@ import uuid
 from django.core.cache import cache
 
 PAGE_CACHE_SECONDS = 60 * 60 * 24
+# A version outlives the pages stored under it; one that expires only means a fresh render.
+# Without an expiry, every made-up handle a visitor tried would stay in Redis for good.
+VERSION_SECONDS = 2 * PAGE_CACHE_SECONDS
 
 
 def _version_key(handle: str) -> str:
@@ -22,7 +25,7 @@ def public_cache_version(handle: str) -> str:
     key = _version_key(handle)
     version = cache.get(key)
     if version is None:
-        cache.add(key, uuid.uuid4().hex[:12], timeout=None)
+        cache.add(key, uuid.uuid4().hex[:12], timeout=VERSION_SECONDS)
         version = cache.get(key)
     return version
 
@@ -31,7 +34,7 @@ def public_cache_invalidate(*handles: str) -> None:
     """Make every cached page of these handles stale at once."""
     for handle in handles:
         if handle:
-            cache.set(_version_key(handle), uuid.uuid4().hex[:12], timeout=None)
+            cache.set(_version_key(handle), uuid.uuid4().hex[:12], timeout=VERSION_SECONDS)
 
 
 def public_page_number(raw: str | None) -> int | None:
