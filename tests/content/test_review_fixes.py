@@ -8,7 +8,7 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.content.ai.models import UsageRecord
-from apps.content.ai.response_cache import quota_count_remember, response_cache_write
+from apps.content.ai.response_cache import quota_count_remember, quota_release, quota_reserve
 from apps.content.ai.service import ai_generate, ai_stream
 from apps.content.library.services import (
     content_item_attach_image,
@@ -67,22 +67,28 @@ def test_the_draft_form_never_redirects_off_site(user_client, user):
 
 
 @pytest.mark.redis
-def test_quota_counts_survive_requests_finishing_together(redis_url):
+def test_quota_counts_survive_requests_starting_together(redis_url):
     key = "ai:used:test-concurrency"
     cache.delete(key)
     quota_count_remember(key, 5)
-    threads = [
-        threading.Thread(target=response_cache_write, args=({},), kwargs={"count_key": key})
-        for _n in range(12)
-    ]
+    taken = []
+
+    def take() -> None:
+        taken.append(quota_reserve(key, count_from_ledger=lambda: 0, limit=10))
+
+    threads = [threading.Thread(target=take) for _n in range(12)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert cache.get(key) == 17
+    assert taken.count(True) == 5 and cache.get(key) == 10
+    quota_release(key)
+    assert cache.get(key) == 9
     cache.delete(key)
-    response_cache_write({}, count_key=key)  # expired meanwhile: recount later, not from 1
-    assert cache.get(key) is None
+    # Expired meanwhile: the count starts again from the ledger, not from 1.
+    assert quota_reserve(key, count_from_ledger=lambda: 7, limit=10)
+    assert cache.get(key) == 8
+    cache.delete(key)
 
 
 def test_a_chat_closed_mid_answer_is_still_recorded_and_counted(azure, user):

@@ -78,6 +78,9 @@ class ChatMessage(models.Model):
     role = models.CharField(max_length=10, choices=Role)
     content = models.TextField()
     usage = models.ForeignKey(UsageRecord, null=True, blank=True, on_delete=models.SET_NULL)
+    # Set while an answer to this question is being written, so that a second reader of
+    # the stream (another tab, a reload) does not pay for a second answer.
+    answer_started_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,8 +10,7 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import cache
 
 from .prompts import PROMPT_VERSION
 
@@ -49,30 +48,33 @@ def quota_count_remember(key: str, used: int) -> None:
     cache.add(key, used, timeout=QUOTA_COUNT_TTL)
 
 
-def response_cache_write(values: dict, *, count_key: str) -> None:
-    """Store answers and count one more charged request, in one round trip on Redis.
+def quota_reserve(key: str, *, count_from_ledger, limit: int) -> bool:
+    """Count one more request against the month, atomically, before the provider is called.
 
-    The count goes up with an atomic INCR, so requests finishing together never lose one.
-    If the count had expired, INCR would restart it at 1: the key is dropped instead and the
-    next request counts from the ledger again.
+    False (and nothing counted) when it would pass `limit`. The count lives in the cache
+    (an INCR on Redis, so parallel requests cannot all take the last one); when it is not
+    there it starts from the ledger, and of several requests starting it at once one wins.
+    Give the request back with quota_release when the call fails.
     """
-    ttl = settings.AI_RESPONSE_CACHE_TTL
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        client = backend._cache.get_client(write=True)
-        serializer = backend._cache._serializer
-        counter = backend.make_and_validate_key(count_key)
-        pipe = client.pipeline(transaction=False)
-        for key, value in values.items():
-            pipe.set(backend.make_and_validate_key(key), serializer.dumps(value), ex=ttl)
-        pipe.incr(counter)
-        pipe.expire(counter, QUOTA_COUNT_TTL)
-        results = pipe.execute()
-        if results[len(values)] == 1:
-            client.delete(counter)
-        return
-    if values:
-        cache.set_many(values, timeout=ttl)
-    # Not counted in the cache yet: the next request counts from the ledger.
+    try:
+        used = cache.incr(key)
+    except ValueError:
+        cache.add(key, count_from_ledger(), timeout=QUOTA_COUNT_TTL)
+        used = cache.incr(key)
+    if used > limit:
+        quota_release(key)
+        return False
+    return True
+
+
+def quota_release(key: str) -> None:
+    """Give back a request quota_reserve counted (the call failed, nothing is charged)."""
+    # Gone (expired) means the next request counts from the ledger, which never had it.
     with contextlib.suppress(ValueError):
-        cache.incr(count_key)
+        cache.decr(key)
+
+
+def response_cache_write(values: dict) -> None:
+    """Store answers for next time (the request itself was counted by quota_reserve)."""
+    if values:
+        cache.set_many(values, timeout=settings.AI_RESPONSE_CACHE_TTL)

@@ -27,6 +27,8 @@ from .prompts import PROMPT_VERSION, PersonaText, build_messages
 from .providers import Completion, ProviderError, get_provider
 from .response_cache import (
     quota_count_remember,
+    quota_release,
+    quota_reserve,
     response_cache_entry,
     response_cache_key,
     response_cache_read,
@@ -114,20 +116,37 @@ def ai_validate_request(task: str, prompt: str) -> str:
     return prompt
 
 
+def _quota_exceeded(plan) -> QuotaExceeded:
+    return QuotaExceeded(
+        _(
+            "You have used the %(count)s AI requests of your %(plan)s plan this month. "
+            "Upgrade for more, or wait for next month."
+        )
+        % {"count": plan.ai_requests_month, "plan": plan.name},
+        upgrade_url=reverse("pricing"),
+    )
+
+
 def quota_check(*, user, used: int | None = None) -> None:
-    """Raise QuotaExceeded when the plan's monthly requests are used up."""
+    """Raise QuotaExceeded when the plan's monthly requests are used up. A check only: the
+    request is counted by _quota_take just before the provider is called."""
     plan = plan_for_tier(user.tier)
     if used is None:
         used = ledger.usage_requests_this_month(user=user)
     if used >= plan.ai_requests_month:
-        raise QuotaExceeded(
-            _(
-                "You have used the %(count)s AI requests of your %(plan)s plan this month. "
-                "Upgrade for more, or wait for next month."
-            )
-            % {"count": plan.ai_requests_month, "plan": plan.name},
-            upgrade_url=reverse("pricing"),
-        )
+        raise _quota_exceeded(plan)
+
+
+def _quota_take(*, user, used_key: str) -> None:
+    """Count this request against the plan now, atomically; QuotaExceeded if none is left."""
+    plan = plan_for_tier(user.tier)
+    taken = quota_reserve(
+        used_key,
+        count_from_ledger=lambda: ledger.usage_requests_this_month(user=user),
+        limit=plan.ai_requests_month,
+    )
+    if not taken:
+        raise _quota_exceeded(plan)
 
 
 def strong_model_check(*, user) -> None:
@@ -288,6 +307,56 @@ def _record_failure(*, user, task: str, decision: RouteDecision, error: Provider
     return record.pk
 
 
+def _call_provider(*, user, prepared: _Prepared):
+    """The provider call with its fallback, and the ledger row of the outcome. Raises
+    GenerationFailed (with an error row in the ledger) when no deployment answered."""
+    decision = prepared.decision
+    max_tokens = settings.AI_MAX_OUTPUT_TOKENS
+    provider = get_provider()
+    provider_ms = 0.0
+    fallback = False
+    attempts = [decision.model_key]
+    if (other := _fallback_key(decision)) is not None:
+        attempts.append(other)
+    completion = None
+    last_error: ProviderError | None = None
+    for index, model_key in enumerate(attempts):
+        target = settings.AI_MODELS[model_key]
+        call_started = time.perf_counter()
+        try:
+            completion = provider.complete(
+                deployment=target["deployment"],
+                model=target["model"],
+                messages=prepared.messages,
+                max_tokens=max_tokens,
+            )
+        except ProviderError as exc:
+            last_error = exc
+            if not exc.retryable:
+                break
+            continue
+        finally:
+            provider_ms += (time.perf_counter() - call_started) * 1000
+        fallback = index > 0
+        break
+
+    if completion is None:
+        assert last_error is not None  # noqa: S101 - the loop ran at least once
+        usage_id = _record_failure(
+            user=user, task=prepared.task, decision=decision, error=last_error
+        )
+        raise GenerationFailed(
+            _("%(error)s Nothing was charged; please try again in a moment.")
+            % {"error": last_error},
+            usage_id=usage_id,
+        )
+
+    record, cost = _record_completion(
+        user=user, task=prepared.task, decision=decision, completion=completion, fallback=fallback
+    )
+    return completion, fallback, provider_ms, record, cost
+
+
 def ai_generate(
     *,
     user,
@@ -354,53 +423,19 @@ def ai_generate(
             upgrade_note=prepared.upgrade_note,
         )
 
-    provider = get_provider()
-    provider_ms = 0.0
-    fallback = False
-    attempts = [decision.model_key]
-    if (other := _fallback_key(decision)) is not None:
-        attempts.append(other)
-    completion = None
-    last_error: ProviderError | None = None
-    for index, model_key in enumerate(attempts):
-        target = settings.AI_MODELS[model_key]
-        call_started = time.perf_counter()
-        try:
-            completion = provider.complete(
-                deployment=target["deployment"],
-                model=target["model"],
-                messages=prepared.messages,
-                max_tokens=max_tokens,
-            )
-        except ProviderError as exc:
-            last_error = exc
-            if not exc.retryable:
-                break
-            continue
-        finally:
-            provider_ms += (time.perf_counter() - call_started) * 1000
-        fallback = index > 0
-        break
-
-    if completion is None:
-        assert last_error is not None  # noqa: S101 - the loop ran at least once
-        usage_id = _record_failure(
-            user=user, task=prepared.task, decision=decision, error=last_error
+    _quota_take(user=user, used_key=used_key)
+    try:
+        completion, fallback, provider_ms, record, cost = _call_provider(
+            user=user, prepared=prepared
         )
-        raise GenerationFailed(
-            _("%(error)s Nothing was charged; please try again in a moment.")
-            % {"error": last_error},
-            usage_id=usage_id,
-        )
-
-    record, cost = _record_completion(
-        user=user, task=prepared.task, decision=decision, completion=completion, fallback=fallback
-    )
+    except BaseException:
+        quota_release(used_key)  # nothing was charged: the request is given back
+        raise
     updates = {}
     # Placeholder drafts of the offline provider are never served again from the cache.
     if not fallback and completion.billable:
         updates[key] = response_cache_entry(now=clock(), text=completion.text, model=record.model)
-    response_cache_write(updates, count_key=used_key)
+    response_cache_write(updates)
     return _completed_result(
         prepared,
         completion,
@@ -437,6 +472,7 @@ def ai_stream(
     config = settings.AI_MODELS[decision.model_key]
     provider_ms = 0.0
     completion = None
+    _quota_take(user=user, used_key=used_key)
     call_started = time.perf_counter()
     received: list[str] = []
     try:
@@ -463,9 +499,9 @@ def ai_stream(
             received="".join(received),
             config=config,
         )
-        response_cache_write({}, count_key=used_key)
         raise
     except ProviderError as exc:
+        quota_release(used_key)  # nothing was charged: the request is given back
         usage_id = _record_failure(user=user, task=prepared.task, decision=decision, error=exc)
         raise GenerationFailed(
             _("%(error)s Nothing was charged; please try again in a moment.") % {"error": exc},
@@ -477,7 +513,6 @@ def ai_stream(
     record, cost = _record_completion(
         user=user, task=prepared.task, decision=decision, completion=completion, fallback=False
     )
-    response_cache_write({}, count_key=used_key)
     yield _completed_result(
         prepared, completion, record, cost, fallback=False, started=started, provider_ms=provider_ms
     )

@@ -1,11 +1,14 @@
 """Writes of the studio: generation jobs and the assistant chat, on the one AI entry point."""
 
+import datetime
 import logging
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import UpgradeRequired
@@ -28,6 +31,16 @@ from ..models import ChatMessage, ContentItem, Conversation, GenerationJob
 logger = logging.getLogger(__name__)
 
 CHAT_HISTORY_MESSAGES = 10
+# An answer still "being written" after this long was abandoned (a worker died): free again.
+CHAT_ANSWER_CLAIM_SECONDS = 300
+
+
+class ChatAnswerInProgress(Exception):
+    """Another request is already answering this question; nothing was called or charged."""
+
+    def __init__(self):
+        self.message = _("This question is already being answered in another window or tab.")
+        super().__init__(self.message)
 
 
 def _title_from(prompt: str) -> str:
@@ -197,18 +210,26 @@ def chat_reply(*, conversation: Conversation, question: ChatMessage) -> Iterator
     """Stream the assistant's answer to `question` as text pieces, then store it.
 
     Raises GenerationFailed or QuotaExceeded before or during the stream; nothing is stored
-    for a failed answer, so the creator can ask again.
+    for a failed answer, so the creator can ask again. Raises ChatAnswerInProgress when
+    another request is answering the same question: one question, one answer, one charge.
     """
+    if not _chat_answer_claim(question):
+        raise ChatAnswerInProgress
     result = None
-    for event in ai_stream(
-        user=conversation.user,
-        prompt=question.content,
-        history=_history(conversation, question),
-    ):
-        if isinstance(event, ChatDelta):
-            yield event.text
-        else:
-            result = event
+    try:
+        for event in ai_stream(
+            user=conversation.user,
+            prompt=question.content,
+            history=_history(conversation, question),
+        ):
+            if isinstance(event, ChatDelta):
+                yield event.text
+            else:
+                result = event
+    except BaseException:
+        # Failed or abandoned: the question can be answered again.
+        ChatMessage.objects.filter(pk=question.pk).update(answer_started_at=None)
+        raise
     assert result is not None  # noqa: S101 - ai_stream always ends with the result
     with transaction.atomic():
         ChatMessage.objects.create(
@@ -218,6 +239,17 @@ def chat_reply(*, conversation: Conversation, question: ChatMessage) -> Iterator
             usage_id=result.usage_id,
         )
         conversation.save(update_fields=["updated_at"])
+
+
+def _chat_answer_claim(question: ChatMessage) -> bool:
+    """Take the question for this request, in one conditional UPDATE: true for one taker."""
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=CHAT_ANSWER_CLAIM_SECONDS)
+    return bool(
+        ChatMessage.objects.filter(pk=question.pk)
+        .filter(Q(answer_started_at__isnull=True) | Q(answer_started_at__lt=stale))
+        .update(answer_started_at=now)
+    )
 
 
 def chat_pending_question(*, conversation: Conversation) -> ChatMessage | None:

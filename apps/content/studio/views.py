@@ -214,7 +214,7 @@ def _answer_now(request: HttpRequest, conversation, question) -> None:
     try:
         for _piece in services.chat_reply(conversation=conversation, question=question):
             pass
-    except (GenerationFailed, QuotaExceeded) as exc:
+    except (GenerationFailed, QuotaExceeded, services.ChatAnswerInProgress) as exc:
         messages.error(request, exc.message)
 
 
@@ -237,7 +237,7 @@ def chat_stream(request: HttpRequest, conversation_id: int) -> HttpResponse:
         try:
             for piece in services.chat_reply(conversation=conversation, question=question):
                 yield _sse("delta", piece)
-        except (GenerationFailed, QuotaExceeded) as exc:
+        except (GenerationFailed, QuotaExceeded, services.ChatAnswerInProgress) as exc:
             yield _sse("error", exc.message)
             return
         yield _sse("done", {})
