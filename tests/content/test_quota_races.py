@@ -11,6 +11,7 @@ from django.test import Client
 from apps.content.ai.models import ChatMessage, UsageRecord
 from apps.content.ai.service import GenerationFailed, QuotaExceeded, ai_generate
 from apps.content.ai.testing.azure_server import Scripted
+from apps.content.models import ContentItem
 from apps.content.studio.services import chat_message_add, conversation_create
 from tests.factories import UserFactory
 
@@ -97,3 +98,25 @@ def test_reading_a_chat_stream_five_times_at_once_answers_once(azure):
     assert ChatMessage.objects.filter(conversation=conversation, role="assistant").count() == 1
     assert UsageRecord.objects.filter(user=user).count() == 1
     assert len(azure.requests) == 1
+
+
+def test_four_posts_with_one_title_published_at_once_get_four_addresses():
+    from apps.content.library.services import content_item_create
+
+    creator = UserFactory(handle="luna")
+    items = [
+        content_item_create(user=creator, kind="post", title="Beach day", body=f"Text {n}")
+        for n in range(4)
+    ]
+
+    def publish(number: int) -> int:
+        client = Client(raise_request_exception=False)
+        client.force_login(creator)
+        return client.post(
+            f"/content/{items[number].pk}/action/", {"action": "publish"}
+        ).status_code
+
+    statuses = _in_parallel(4, publish)
+    assert statuses == [302] * 4, statuses
+    slugs = sorted(ContentItem.objects.filter(user=creator).values_list("slug", flat=True))
+    assert slugs == ["beach-day", "beach-day-2", "beach-day-3", "beach-day-4"]

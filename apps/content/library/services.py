@@ -34,6 +34,10 @@ def _invalidate_public(item: ContentItem, was_public: bool) -> None:
 
 
 def _unique_slug(item: ContentItem) -> str:
+    """A slug none of the creator's other posts has. Takes the creator's row lock first, so
+    that posts published at the same moment never pick the same slug (called in the
+    publishing transaction, which holds the lock until it commits)."""
+    type(item.user).objects.select_for_update().filter(pk=item.user_id).first()
     base = slugify(item.title or item.body[:60])[:60].strip("-") or "post"
     slug, number = base, 2
     while ContentItem.objects.filter(user=item.user, slug=slug).exclude(pk=item.pk).exists():
