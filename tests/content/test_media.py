@@ -207,3 +207,22 @@ def test_s3_publishing_makes_a_public_copy(
         user_client.post(f"/content/{item.pk}/action/", {"action": "archived"})
     assert f"public/{media.name}" not in _keys(s3)
     assert ContentItem.objects.get().status == "archived"
+
+
+def test_a_huge_png_is_refused_before_it_is_decoded(user_client, item):
+    # A few hundred KB of PNG can hold an image that takes seconds and hundreds of MB to
+    # decode (the security review's 7,000 x 7,000 case); past 4,096 x 4,096 it is refused.
+    response = _upload(user_client, item, _png(size=(4200, 4200)))
+    assert response.status_code == 400
+    assert "too many pixels" in response.content.decode()
+    item.refresh_from_db()
+    assert item.media is None
+
+
+def test_a_big_phone_photo_is_decoded_at_reduced_scale(user_client, item):
+    out = io.BytesIO()
+    Image.new("RGB", (6000, 4500), (200, 80, 40)).save(out, format="JPEG", quality=70)
+    upload = SimpleUploadedFile("phone.jpg", out.getvalue(), content_type="image/jpeg")
+    assert _upload(user_client, item, upload).status_code == 302
+    item.refresh_from_db()
+    assert (item.media.width, item.media.height) == (2048, 1536)
