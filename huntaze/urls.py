@@ -1,6 +1,7 @@
 """Every URL prefix of the site, each line naming the package that answers it (see
 docs/architecture.md for the same table with what each package holds)."""
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -14,6 +15,10 @@ from apps.users import views as users_views
 from apps.users.converters import HandleConverter
 
 register_converter(HandleConverter, "handle")
+
+# Staff log in to the admin through allauth, like everyone: two-factor and the log-in rate
+# limits apply. The admin's own form took a password alone, without any limit.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     # apps/analytics — liveness and readiness probes

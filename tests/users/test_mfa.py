@@ -84,3 +84,45 @@ def test_the_security_page_says_whether_two_factor_is_on(client, user):
     assert "Off. Turn it on" in client.get("/settings/security/").content.decode()
     _activate(client)
     assert "On: log-ins ask for a code" in client.get("/settings/security/").content.decode()
+
+
+def test_the_admin_log_in_goes_through_allauth_and_its_two_factor(client, user):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
+    _log_in(client, user)
+    secret = _activate(client)
+    client.post("/accounts/logout/")
+
+    # The admin's own form no longer takes a password: it sends staff to allauth's log-in.
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": user.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/").status_code == 302
+
+    # The password alone is not enough there either; the code is.
+    response = _log_in(client, user)
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")
+    client.post("/accounts/2fa/authenticate/", {"code": totp(secret, time.time() + 30)})
+    assert client.get("/admin/").status_code == 200
+
+
+def test_wrong_admin_passwords_meet_the_log_in_rate_limit(client, user):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(pk=user.pk).update(is_staff=True)
+    for _attempt in range(5):
+        client.post("/accounts/login/?next=/admin/", {"login": user.email, "password": "wrong"})
+    # The sixth try, even with the right password, is refused: the admin has no way round.
+    response = client.post(
+        "/accounts/login/?next=/admin/", {"login": user.email, "password": PASSWORD}
+    )
+    assert "Too many failed login attempts" in response.content.decode()
+    assert client.post("/admin/login/", {"username": user.email, "password": PASSWORD})[
+        "Location"
+    ].startswith("/accounts/login/")
+    assert "_auth_user_id" not in client.session
