@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from apps.content.public import views as public_views
 from apps.content.public.sitemaps import SITEMAPS
+from apps.subscriptions import views as subscriptions_views
 from apps.users import views as users_views
 from apps.users.converters import HandleConverter
 
@@ -54,7 +55,9 @@ urlpatterns = [
     path("pricing/", include("apps.subscriptions.pricing_urls")),
     # apps/subscriptions — current plan, usage, invoices, checkout, customer portal
     path("billing/", include("apps.subscriptions.urls")),
-    # dj-stripe — Stripe webhooks (our handlers: apps/subscriptions/webhooks.py)
+    # apps/subscriptions — Stripe webhooks, checked before dj-stripe stores and processes
+    # them (its URL below keeps the name; our handlers are in apps/subscriptions/webhooks.py)
+    path("stripe/webhook/<uuid:endpoint_uuid>/", subscriptions_views.stripe_webhook),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
     # apps/users — /api/v1/me/
     path("api/v1/me/", include("apps.users.api_urls")),

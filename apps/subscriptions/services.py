@@ -1,5 +1,6 @@
 """Checkout, portal and the user's tier, with Stripe as the source of truth."""
 
+import json
 import logging
 import uuid
 
@@ -178,3 +179,31 @@ def plans_seed_defaults() -> None:
         fields = dict(row)
         Plan.objects.get_or_create(key=fields.pop("key"), defaults=fields)
     plans_forget()
+
+
+# Stripe's events are a few KB; anything near this is not one of theirs.
+WEBHOOK_MAX_BYTES = 256 * 1024
+
+
+def webhook_precheck(*, body: bytes, signature: str, endpoint) -> str | None:
+    """Why a webhook delivery must be refused before anything is stored, or None.
+
+    dj-stripe stores a row for every delivery it reads, even one with a bad signature; this
+    check runs first so that forged, oversized or pathological bodies never reach the
+    database (or a JSON decoder's recursion limit).
+    """
+    if len(body) > WEBHOOK_MAX_BYTES:
+        return "body too large"
+    if not signature:
+        return "no signature"
+    try:
+        stripe.WebhookSignature.verify_header(
+            body.decode("utf-8"), signature, endpoint.secret, endpoint.djstripe_tolerance
+        )
+    except (stripe.SignatureVerificationError, UnicodeDecodeError):
+        return "bad signature"
+    try:
+        json.loads(body)
+    except (ValueError, RecursionError):
+        return "not JSON we can read"
+    return None

@@ -1,17 +1,29 @@
+import logging
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from djstripe.models import WebhookEndpoint
+from djstripe.views import ProcessWebhookView
 
 from .plans import plan_for_checkout, plan_list
 from .selectors import billing_account_for_user, plan_usage_for_user
-from .services import BillingError, checkout_session_create, portal_session_create
+from .services import (
+    WEBHOOK_MAX_BYTES,
+    BillingError,
+    checkout_session_create,
+    portal_session_create,
+    webhook_precheck,
+)
 from .stripe_client import stripe_enabled
+
+logger = logging.getLogger(__name__)
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -95,3 +107,23 @@ def success(request: HttpRequest) -> HttpResponse:
 @login_required
 def cancel(request: HttpRequest) -> HttpResponse:
     return render(request, "subscriptions/cancel.html")
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest, endpoint_uuid) -> HttpResponse:
+    """Stripe's deliveries: refused (400, nothing stored) unless small, signed with the
+    endpoint's secret and readable JSON; then dj-stripe stores, verifies and processes them,
+    and our handlers (webhooks.py) run."""
+    endpoint = get_object_or_404(WebhookEndpoint, djstripe_uuid=endpoint_uuid)
+    if int(request.headers.get("Content-Length") or 0) > WEBHOOK_MAX_BYTES:
+        return HttpResponseBadRequest("body too large")
+    problem = webhook_precheck(
+        body=request.body,
+        signature=request.headers.get("Stripe-Signature", ""),
+        endpoint=endpoint,
+    )
+    if problem:
+        logger.warning("webhook refused before storing: %s", problem)
+        return HttpResponseBadRequest(problem)
+    return ProcessWebhookView.as_view()(request, uuid=endpoint_uuid)

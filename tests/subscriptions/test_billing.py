@@ -241,6 +241,35 @@ def test_bad_signatures_are_rejected_without_any_change(
     user.refresh_from_db()
     assert user.tier == "free"
     assert not Event.objects.exists()
+    # Refused before anything is stored: forged deliveries cannot fill the database.
+    assert not WebhookEventTrigger.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["huge", "nested"])
+def test_oversized_or_pathological_bodies_are_refused_before_storing(
+    fake_stripe, webhook_endpoint, client, body
+):
+    if body == "huge":
+        payload = fake_stripe.event("customer.updated", {"id": "cus_x", "note": "x" * 400_000})
+        raw, signature = signed_webhook(payload, WEBHOOK_SECRET)
+    else:
+        raw = ("[" * 50_000 + "]" * 50_000).encode()
+        timestamp = int(time.time())
+        import hashlib
+        import hmac
+
+        mac = hmac.new(
+            WEBHOOK_SECRET.encode(), f"{timestamp}.".encode() + raw, hashlib.sha256
+        ).hexdigest()
+        signature = f"t={timestamp},v1={mac}"
+    response = client.post(
+        f"/stripe/webhook/{webhook_endpoint.djstripe_uuid}/",
+        data=raw,
+        content_type="application/json",
+        headers={"stripe-signature": signature},
+    )
+    assert response.status_code == 400
+    assert not WebhookEventTrigger.objects.exists() and not Event.objects.exists()
 
 
 def test_a_duplicate_event_is_a_no_op(fake_stripe, webhook_endpoint, client, user):
