@@ -31,4 +31,4 @@ USER huntaze
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"
 CMD ["gunicorn", "huntaze.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--threads", "2", "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+     "--threads", "2", "--access-logfile", "-"]

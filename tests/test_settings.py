@@ -149,6 +149,7 @@ print(json.dumps({
     "session_httponly": settings.SESSION_COOKIE_HTTPONLY,
     "csrf_secure": settings.CSRF_COOKIE_SECURE,
     "static": settings.STORAGES["staticfiles"]["BACKEND"],
+    "proxies": settings.ALLAUTH_TRUSTED_PROXY_COUNT,
 }))
 """
 
@@ -157,7 +158,7 @@ def test_production_trusts_the_load_balancer_and_secures_cookies():
     result = subprocess.run(
         [sys.executable, "-c", PROD_PROBE],
         cwd=ROOT,
-        env=_clean_env("huntaze.settings.production", **_production_env()),
+        env=_clean_env("huntaze.settings.production", TRUSTED_PROXY_COUNT="1", **_production_env()),
         capture_output=True,
         text=True,
         timeout=60,
@@ -170,4 +171,5 @@ def test_production_trusts_the_load_balancer_and_secures_cookies():
         "session_httponly": True,
         "csrf_secure": True,
         "static": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "proxies": 1,  # the log-in limits see the client behind the balancer
     }

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
+from apps.core.http import client_ip
+
 from .models import Event
 
 
@@ -15,7 +17,7 @@ def visitor_hash(request: HttpRequest) -> str:
     unique visitors for one day and cannot be traced back or linked across days."""
     day = timezone.now().date().isoformat()
     salt = hmac.new(settings.SECRET_KEY.encode(), day.encode(), hashlib.sha256).digest()
-    ip = request.META.get("REMOTE_ADDR", "")
+    ip = client_ip(request)
     agent = request.META.get("HTTP_USER_AGENT", "")[:300]
     return hashlib.sha256(salt + f"{ip}|{agent}".encode()).hexdigest()[:32]
 

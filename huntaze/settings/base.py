@@ -133,6 +133,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # django-allauth
+# How many proxies (load balancer, CDN) stand in front of the app and add to
+# X-Forwarded-For. The client's address is the entry the nearest of them added; anything
+# before it is the client's to make up. 0: the socket's address (no proxy). Read by the
+# log-in rate limits (allauth) and by apps/core/http.client_ip. Gunicorn's own list of
+# trusted proxy addresses is its FORWARDED_ALLOW_IPS variable (see the README).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_ADAPTER = "apps.users.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "apps.users.adapters.SocialAccountAdapter"
 ACCOUNT_FORMS = {"signup": "apps.users.forms.SignupForm"}

@@ -262,3 +262,16 @@ def test_the_feed_makes_the_same_queries_for_one_creator_or_five(client, creator
     response, five = queries_of(lambda: client.get("/feed/"))
     assert response.content.decode().count("Post ") >= 12
     assert one == five <= 8, (one, five)
+
+
+def test_clicks_behind_the_balancer_count_each_visitor(client, creator, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    link = link_create(user=creator, title="Shop", url="https://shop.example.com/")
+    for visitor in ("192.0.2.1", "192.0.2.2", "192.0.2.2"):
+        client.get(
+            f"/@luna/l/{link.pk}/",
+            headers={"x-forwarded-for": f"made-up, {visitor}"},
+            REMOTE_ADDR="10.0.0.2",
+        )
+    visitors = set(Event.objects.filter(kind="link_click").values_list("visitor", flat=True))
+    assert len(visitors) == 2  # not one: the balancer's address is not the visitor's

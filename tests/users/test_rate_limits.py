@@ -1,7 +1,7 @@
 """Log-in limits live in the shared cache and fail closed."""
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from tests.factories import PASSWORD
 
@@ -43,4 +43,56 @@ def test_log_in_is_refused_with_503_when_the_cache_is_down(client, user):
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "Back in a moment" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+BALANCER = {"REMOTE_ADDR": "10.0.0.2"}
+ATTACKER = "203.0.113.9"
+
+
+def _attack() -> None:
+    # Every request reaches the app from the balancer's address; the balancer appends the
+    # real client's address to X-Forwarded-For, after whatever the client sent itself.
+    attacker = Client()
+    for attempt in range(12):
+        attacker.post(
+            "/accounts/login/",
+            {"login": f"nobody{attempt}@example.com", "password": "wrong"},
+            headers={"x-forwarded-for": f"198.51.100.{attempt}, {ATTACKER}"},
+            **BALANCER,
+        )
+
+
+def _honest_log_in(user) -> Client:
+    honest = Client()
+    honest.post(
+        "/accounts/login/",
+        {"login": user.email, "password": PASSWORD},
+        headers={"x-forwarded-for": "192.0.2.44"},
+        **BALANCER,
+    )
+    return honest
+
+
+def test_without_the_proxy_count_one_client_locks_everyone_out(user, settings):
+    # The security review's finding, kept as the reason for TRUSTED_PROXY_COUNT.
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    _attack()
+    assert "_auth_user_id" not in _honest_log_in(user).session
+
+
+def test_behind_the_balancer_one_client_cannot_lock_everyone_out(client, user, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    _attack()
+    assert "_auth_user_id" in _honest_log_in(user).session
+    attacker = ATTACKER
+    balancer = BALANCER
+    # The attacker, whatever addresses they make up, is the one who is limited.
+    response = client.post(
+        "/accounts/login/",
+        {"login": user.email, "password": PASSWORD},
+        headers={"x-forwarded-for": f"198.51.100.200, {attacker}"},
+        **balancer,
+    )
+    assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
