@@ -22,7 +22,7 @@ register_converter(HandleConverter, "handle")
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    # apps/analytics — liveness and readiness probes
+    # apps/analytics — liveness and readiness probes, /metrics (token or allowed network)
     path("", include("apps.analytics.urls")),
     # apps/content/home — the landing page (/) and the creator's dashboard (/dashboard/)
     path("", include("apps.content.home.urls")),
@@ -69,8 +69,6 @@ urlpatterns = [
     # Django — language switch and the admin (apps' admin.py modules)
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
-    # django-prometheus — /metrics
-    path("", include("django_prometheus.urls")),
 ]
 
 if settings.DEBUG and settings.MEDIA_PRIVATE_SERVED_BY_DJANGO:

@@ -33,6 +33,15 @@ def _fresh_plans():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_storage_check():
+    """/readyz reuses its storage check for a minute; each test checks afresh."""
+    from apps.analytics.health import storage_check_forget
+
+    storage_check_forget()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Every test starts with an empty cache namespace of its own worker."""
     from django.conf import settings

@@ -50,7 +50,30 @@ def _check_broker() -> str:
         return conn.transport.driver_name
 
 
+# /readyz answers anyone (load balancers call it), so its write to storage is done at most
+# once a minute per process and the outcome reused: a flood of probes cannot become a flood
+# of writes to S3.
+STORAGE_CHECK_SECONDS = 60
+_storage_checked: dict = {}
+
+
 def _check_storage() -> str:
+    now = time.monotonic()
+    if _storage_checked and now - _storage_checked["at"] < STORAGE_CHECK_SECONDS:
+        if _storage_checked["error"] is not None:
+            raise _storage_checked["error"]
+        return _storage_checked["detail"]
+    try:
+        detail, error = _write_round_trip(), None
+    except Exception as exc:  # noqa: BLE001 - kept, raised again for readiness_report
+        detail, error = "", exc
+    _storage_checked.update(at=now, detail=detail, error=error)
+    if error is not None:
+        raise error
+    return detail
+
+
+def _write_round_trip() -> str:
     # A real round trip: the storage must accept a write, not just answer a listing.
     name = default_storage.save(f"readyz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     try:
@@ -59,6 +82,11 @@ def _check_storage() -> str:
     finally:
         default_storage.delete(name)
     return default_storage.__class__.__name__
+
+
+def storage_check_forget() -> None:
+    """Check storage afresh on the next call (after a configuration change, and in tests)."""
+    _storage_checked.clear()
 
 
 CHECKS: dict[str, Callable[[], str]] = {

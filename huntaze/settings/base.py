@@ -6,6 +6,7 @@ e-mail, offline AI, Stripe off) so that `make run` works on a fresh machine. Eac
 the README's configuration table switches one part to the real service.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -190,6 +191,17 @@ MFA_TOTP_TOLERANCE = 1
 # Recording activity costs four queries on every request; the session list shows log-in
 # time and device, which is what people check.
 USERSESSIONS_TRACK_ACTIVITY = False
+
+# METRICS
+# ------------------------------------------------------------------------------
+# /metrics answers a scraper sending "Authorization: Bearer <METRICS_TOKEN>", or one whose
+# address (see TRUSTED_PROXY_COUNT) is in METRICS_ALLOWED_IPS (addresses or CIDR ranges).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = [
+    ipaddress.ip_network(value.strip(), strict=False)
+    for value in env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+    if value.strip()
+]
 
 # MIDDLEWARE
 # ------------------------------------------------------------------------------

@@ -55,3 +55,20 @@ def test_readyz_names_a_failing_storage(client, tmp_path, settings):
         response = client.get("/readyz")
     assert response.status_code == 503
     assert "storage" in response.json()["failed"]
+
+
+def test_readyz_writes_to_storage_at_most_once_a_minute(client, tmp_path, settings):
+    from tests.fakes.storage import CountingStorage
+
+    counting = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "tests.fakes.storage.CountingStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    CountingStorage.saves = 0
+    with override_settings(STORAGES=counting):
+        for _n in range(20):
+            assert client.get("/readyz").status_code == 200
+    assert CountingStorage.saves == 1

@@ -106,3 +106,17 @@ def test_the_french_catalogue_is_complete():
     untranslated = [e for e in live if not all(translations(e))]
     assert "#, fuzzy" not in po
     assert live and untranslated == []
+
+
+def test_metrics_need_the_token_or_an_allowed_address(client, settings):
+    settings.METRICS_TOKEN = "scrape-secret"
+    outside = {"REMOTE_ADDR": "203.0.113.5"}
+    assert client.get("/metrics", **outside).status_code == 404
+    wrong = client.get("/metrics", headers={"authorization": "Bearer nope"}, **outside)
+    assert wrong.status_code == 404
+    ok = client.get("/metrics", headers={"authorization": "Bearer scrape-secret"}, **outside)
+    assert ok.status_code == 200 and b"django_http_requests" in ok.content
+    settings.METRICS_TOKEN = ""
+    assert (
+        client.get("/metrics", headers={"authorization": "Bearer "}, **outside).status_code == 404
+    )
