@@ -1,7 +1,10 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -74,6 +77,22 @@ class SignupForm(AllauthSignupForm):
         user.role = self.cleaned_data["role"]
         user.handle = self.cleaned_data.get("handle") or None
         user.save(update_fields=["role", "handle"])
+
+    def try_save(self, request):
+        """allauth's save, all or nothing: when someone else took the handle between the
+        check and the save, no half-made account is left, and the person picks again."""
+        try:
+            with transaction.atomic():
+                return super().try_save(request)
+        except IntegrityError:
+            if not User.objects.filter(
+                handle__iexact=self.cleaned_data.get("handle") or ""
+            ).exists():
+                raise
+            messages.error(
+                request, _("Someone took that handle a moment ago. Please pick another.")
+            )
+            return None, redirect("account_signup")
 
 
 class ProfileForm(forms.ModelForm):

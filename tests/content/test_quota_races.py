@@ -120,3 +120,26 @@ def test_four_posts_with_one_title_published_at_once_get_four_addresses():
     assert statuses == [302] * 4, statuses
     slugs = sorted(ContentItem.objects.filter(user=creator).values_list("slug", flat=True))
     assert slugs == ["beach-day", "beach-day-2", "beach-day-3", "beach-day-4"]
+
+
+def test_six_sign_ups_with_one_handle_at_once_leave_one_account_and_no_half_ones():
+    from apps.users.models import User
+
+    def sign_up(number: int) -> int:
+        client = Client(raise_request_exception=False)
+        return client.post(
+            "/accounts/signup/",
+            {
+                "role": "creator",
+                "email": f"twin{number}@example.com",
+                "handle": "samehandle",
+                "password1": "a-Strong-pass-9753",
+                "password2": "a-Strong-pass-9753",
+            },
+        ).status_code
+
+    statuses = _in_parallel(6, sign_up)
+    assert 500 not in statuses, statuses
+    twins = User.objects.filter(email__startswith="twin")
+    assert twins.filter(handle="samehandle").count() == 1
+    assert not twins.filter(handle__isnull=True).exists()  # no account left without one
