@@ -11,6 +11,7 @@ class ContentConfig(AppConfig):
         from apps.subscriptions.usage import register_ai_requests_counter
 
         from .ai.ledger import usage_requests_this_month
+        from .library import receivers as _library  # noqa: F401 - files go with their account
         from .public import receivers  # noqa: F401 - connects the public page cache to profile changes
 
         # Billing shows AI requests against the plan without importing this app.

@@ -7,7 +7,7 @@ from apps.core.admin_actions import with_reason
 
 from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .models import ApiKey, Link, Persona, User
-from .services import user_public_changed, user_suspend, user_unsuspend
+from .services import user_delete, user_public_changed, user_suspend, user_unsuspend
 
 
 class PersonaInline(admin.StackedInline):
@@ -107,8 +107,29 @@ class UserAdmin(BaseUserAdmin):
         user_public_changed(user=form.instance)
 
     def delete_model(self, request, obj) -> None:
-        user_public_changed(user=obj)
-        super().delete_model(request, obj)
+        user_delete(user=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for user in queryset:
+            user_delete(user=user)
+
+    def log_deletions(self, request, queryset):
+        # The log keeps the account's number, never its e-mail address: the person asked
+        # to be gone, and the admin log outlives them.
+        from django.contrib.admin.models import DELETION, LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.get_for_model(self.model)
+        return [
+            LogEntry.objects.create(
+                user_id=request.user.pk,
+                content_type=content_type,
+                object_id=str(user.pk),
+                object_repr=f"user #{user.pk}",
+                action_flag=DELETION,
+            )
+            for user in queryset
+        ]
 
     def get_inlines(self, request, obj):
         # The add form creates the account only; persona, links and keys come after.

@@ -18,7 +18,7 @@ from apps.core.images import image_read
 
 from .limits import max_links_for
 from .models import ApiKey, Follow, Link, Persona, User
-from .signals import public_profile_changed
+from .signals import public_profile_changed, user_deleting
 
 DEMO_PASSWORD = "huntaze-demo"  # noqa: S105 - a published demo credential, DEBUG only
 API_KEY_PREFIX = "hz_"
@@ -314,3 +314,15 @@ def demo_users_seed() -> list[SeededAccount]:
         SeededAccount("creator", creator.email, DEMO_PASSWORD),
         SeededAccount("staff", staff.email, DEMO_PASSWORD),
     ]
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete an account and what it left outside the database: its avatar, every app's
+    files for it (through the user_deleting signal) and its cached public pages."""
+    user_deleting.send(sender=User, user=user)
+    avatar, storage = (user.avatar.name, user.avatar.storage) if user.avatar else ("", None)
+    _public_changed(user)
+    user.delete()
+    if avatar:
+        transaction.on_commit(lambda: storage.delete(avatar))

@@ -226,3 +226,34 @@ def test_a_big_phone_photo_is_decoded_at_reduced_scale(user_client, item):
     assert _upload(user_client, item, upload).status_code == 302
     item.refresh_from_db()
     assert (item.media.width, item.media.height) == (2048, 1536)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_creator_in_the_admin_removes_files_pages_and_their_email(client, staff_user):
+    from django.contrib.admin.models import LogEntry
+
+    from apps.content.library.services import content_item_publish
+    from apps.users.models import User
+    from tests.factories import UserFactory
+
+    creator = UserFactory(handle="gone", email="gone@example.com")
+    item = content_item_create(user=creator, kind="post", title="Last one", body="Bye")
+    client.force_login(creator)
+    assert _upload(client, item, _png()).status_code == 302
+    item.refresh_from_db()
+    content_item_publish(item=item)
+    names = [item.media.name, item.media.thumb_name]
+    assert all(storages["public"].exists(n) for n in names)
+    assert client.get("/@gone/").status_code == 200  # now in the page cache
+
+    client.force_login(staff_user)
+    response = client.post(
+        "/admin/users/user/",
+        {"action": "delete_selected", "_selected_action": [creator.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=creator.pk).exists()
+    assert client.get("/@gone/").status_code == 404  # not served from the cache
+    assert not any(default_storage.exists(n) or storages["public"].exists(n) for n in names)
+    entry = LogEntry.objects.get(object_id=str(creator.pk))
+    assert "gone@example.com" not in entry.object_repr + entry.change_message
