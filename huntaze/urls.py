@@ -3,7 +3,6 @@ docs/architecture.md for the same table with what each package holds)."""
 
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, register_converter
@@ -71,9 +70,10 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
-if settings.DEBUG and settings.MEDIA_PRIVATE_SERVED_BY_DJANGO:
-    # Only the public half of the local media folder is served as plain files.
-    urlpatterns += static(
-        settings.MEDIA_URL + "public/",
-        document_root=settings.STORAGES["public"]["OPTIONS"]["location"],
-    )
+if settings.MEDIA_PRIVATE_SERVED_BY_DJANGO:
+    # Media on the local disk (no S3): the public half is served by Django, in production
+    # too (a CDN in front caches it); the private half only through signed links above.
+    urlpatterns += [
+        # apps/content/library — avatars and images of published posts
+        path("media/public/", include("apps.content.library.public_media_urls")),
+    ]

@@ -257,3 +257,24 @@ def test_deleting_a_creator_in_the_admin_removes_files_pages_and_their_email(cli
     assert not any(default_storage.exists(n) or storages["public"].exists(n) for n in names)
     entry = LogEntry.objects.get(object_id=str(creator.pk))
     assert "gone@example.com" not in entry.object_repr + entry.change_message
+
+
+def test_public_images_are_served_without_s3_and_debug_off(
+    user_client, item, client, settings, django_capture_on_commit_callbacks
+):
+    from apps.content.library.services import content_item_publish
+
+    assert not settings.DEBUG
+    _upload(user_client, item, _png())
+    item.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        content_item_publish(item=item)
+    item.media.refresh_from_db()
+    url = media_url(item.media)
+    assert url.startswith("/media/public/")
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/webp"
+    assert "public" in response["Cache-Control"]
+    assert client.get("/media/public/media/nothing-here.webp").status_code == 404
+    sneaky = client.get("/media/public/..%2Fprivate%2F" + item.media.name.split("/")[-1])
+    assert sneaky.status_code in (400, 404)

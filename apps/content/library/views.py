@@ -1,8 +1,10 @@
 """The creator's library: every draft, scheduled, published and archived post."""
 
+import mimetypes
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -164,4 +166,17 @@ def private_media(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("This link has expired or is not valid.")
     response = FileResponse(default_storage.open(name, "rb"), content_type="image/webp")
     response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def public_media(request: HttpRequest, name: str) -> HttpResponse:
+    """A public image (avatar, published post) from the local disk, when there is no S3 to
+    serve it: production without a bucket, and development."""
+    storage = storages["public"]
+    if not storage.exists(name):
+        raise Http404("No such file.")
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(storage.open(name, "rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=86400"
     return response
