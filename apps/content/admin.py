@@ -70,18 +70,7 @@ class ContentItemAdmin(admin.ModelAdmin):
         "moderated_at",
         "moderation_reason",
     )
-    readonly_fields = (
-        "user",
-        "status",
-        "slug",
-        "media",
-        "prompt",
-        "usage",
-        "scheduled_for",
-        "published_at",
-        "moderated_at",
-        "moderation_reason",
-    )
+    readonly_fields = tuple(name for name in fields if name not in ("kind", "title", "body"))
     actions = ("take_down",)
 
     def has_add_permission(self, request) -> bool:

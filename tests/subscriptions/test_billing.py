@@ -43,6 +43,14 @@ def _customer_for(fake, user):
     return customer.id
 
 
+def _subscribe(fake_stripe, webhook_endpoint, client, user, lookup_key="huntaze_pro_monthly"):
+    """Play Stripe: the user subscribes and the webhook says so. Returns the customer id."""
+    customer_id = _customer_for(fake_stripe, user)
+    sub = fake_stripe.set_subscription(customer=customer_id, lookup_key=lookup_key, status="active")
+    _post_event(client, webhook_endpoint, fake_stripe.event("customer.subscription.created", sub))
+    return customer_id
+
+
 # Plans as data -------------------------------------------------------------------------
 
 
@@ -388,11 +396,7 @@ def test_the_api_is_gated_by_the_plan(fake_stripe, client, user):
 
 
 def test_the_billing_page_shows_plan_usage_and_renewal(fake_stripe, webhook_endpoint, client, user):
-    customer_id = _customer_for(fake_stripe, user)
-    sub = fake_stripe.set_subscription(
-        customer=customer_id, lookup_key="huntaze_pro_monthly", status="active"
-    )
-    _post_event(client, webhook_endpoint, fake_stripe.event("customer.subscription.created", sub))
+    _subscribe(fake_stripe, webhook_endpoint, client, user)
     client.force_login(user)
     html = client.get("/billing/").content.decode()
     assert "Your plan: Pro" in html and "Renews on" in html and "of 1500 AI requests" in html
@@ -418,11 +422,7 @@ def test_every_create_call_carries_an_idempotency_key(
 def test_staff_see_a_users_subscription_and_events(
     fake_stripe, webhook_endpoint, client, user, staff_user
 ):
-    customer_id = _customer_for(fake_stripe, user)
-    sub = fake_stripe.set_subscription(
-        customer=customer_id, lookup_key="huntaze_pro_monthly", status="active"
-    )
-    _post_event(client, webhook_endpoint, fake_stripe.event("customer.subscription.created", sub))
+    customer_id = _subscribe(fake_stripe, webhook_endpoint, client, user)
     client.force_login(staff_user)
     html = client.get(f"/admin/users/user/{user.pk}/change/").content.decode()
     assert customer_id in html and "subscriptions" in html and "events" in html
@@ -452,11 +452,7 @@ def test_the_plan_decorator_sends_others_to_pricing(rf, user):
 def test_the_billing_page_makes_a_bounded_number_of_queries(
     fake_stripe, webhook_endpoint, client, user, queries_of
 ):
-    customer_id = _customer_for(fake_stripe, user)
-    sub = fake_stripe.set_subscription(
-        customer=customer_id, lookup_key="huntaze_pro_monthly", status="active"
-    )
-    _post_event(client, webhook_endpoint, fake_stripe.event("customer.subscription.created", sub))
+    _subscribe(fake_stripe, webhook_endpoint, client, user)
     client.force_login(user)
     _response, before = queries_of(lambda: client.get("/billing/"))
     from apps.users.services import link_create

@@ -75,14 +75,13 @@ def studio_job(request: HttpRequest, job_id) -> HttpResponse:
 @creator_required
 def studio_regenerate(request: HttpRequest, job_id) -> HttpResponse:
     job = selectors.generation_job_get_for_user(user=request.user, job_id=job_id)
-    try:
-        new_job = services.generation_job_create(
+    return _follow_up(
+        request,
+        job,
+        lambda: services.generation_job_create(
             user=request.user, task=job.task, prompt=job.prompt, regenerate=True
-        )
-    except QuotaExceeded as exc:
-        messages.error(request, exc.message)
-        return redirect("studio_job", job_id=job.pk)
-    return redirect("studio_job", job_id=new_job.pk)
+        ),
+    )
 
 
 @require_POST
@@ -90,15 +89,23 @@ def studio_regenerate(request: HttpRequest, job_id) -> HttpResponse:
 def studio_redo_strong(request: HttpRequest, job_id) -> HttpResponse:
     """Redo a draft of the small model on gpt-4o; the pair helps staff judge the router."""
     job = selectors.generation_job_get_for_user(user=request.user, job_id=job_id)
+    return _follow_up(
+        request, job, lambda: services.generation_job_redo_strong(user=request.user, job=job)
+    )
+
+
+def _follow_up(request: HttpRequest, job, start) -> HttpResponse:
+    """Start a job from an earlier one and show it; a refusal (quota, plan, bad request) is
+    said on the earlier job's page."""
     try:
-        new_job = services.generation_job_redo_strong(user=request.user, job=job)
+        new_job = start()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("studio_job", job_id=job.pk)
     except UpgradeRequired as exc:
         messages.error(request, exc.message)
-        return redirect("studio_job", job_id=job.pk)
-    return redirect("studio_job", job_id=new_job.pk)
+    else:
+        return redirect("studio_job", job_id=new_job.pk)
+    return redirect("studio_job", job_id=job.pk)
 
 
 @require_POST
