@@ -430,6 +430,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The creator's own content, generation jobs, usage, analytics and plan.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema maps every endpoint: for account holders (session or API key), not anyone.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -62,7 +62,11 @@ def test_wrong_password_shows_the_error_on_the_page(client, user):
     assert "not correct" in response.content.decode()
 
 
-def test_api_schema_and_docs_are_served(client):
+def test_api_schema_and_docs_are_for_account_holders(client, user):
+    anonymous = client.get("/api/schema/", headers={"accept": "application/json"})
+    assert anonymous.status_code in (401, 403)
+    assert client.get("/api/docs/")["Location"].startswith("/accounts/login/")
+    client.force_login(user)
     schema = client.get("/api/schema/", headers={"accept": "application/json"})
     assert schema.status_code == 200
     assert schema.json()["openapi"].startswith("3.")

@@ -92,7 +92,8 @@ def test_a_deactivated_users_keys_stop_working(client, user_client, user):
     assert client.get("/api/v1/me/", headers={"authorization": f"Bearer {raw}"}).status_code == 401
 
 
-def test_the_schema_documents_bearer_keys(client):
+def test_the_schema_documents_bearer_keys(client, user):
+    client.force_login(user)
     schema = client.get("/api/schema/", headers={"accept": "application/json"}).json()
     assert schema["components"]["securitySchemes"]["ApiKey"] == {
         "type": "http",
