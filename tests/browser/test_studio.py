@@ -62,3 +62,26 @@ def test_the_assistant_streams_its_answer(page, live_server, azure_live):
     expect(page.locator(".bubble-assistant")).to_contain_text(
         "Post your teaser at 7pm and pin it for a day."
     )
+
+
+@pytest.mark.expected_statuses(400, 402)
+def test_an_empty_request_and_a_used_up_quota_are_said_in_the_studio(page, live_server, azure_live):
+    # htmx drops 4xx answers by default, so the studio used to do nothing visible.
+    from apps.content.ai.models import UsageRecord
+    from apps.users.models import User
+
+    _log_in(page, live_server)
+    page.goto(live_server.url + "/studio/")
+    page.get_by_role("button", name="Write it").click()
+    expect(page.locator("#studio-form")).to_contain_text("required")
+    expect(page.locator("#studio-form form")).to_have_count(1)  # not a second form
+
+    demo = User.objects.get(handle="demo")
+    UsageRecord.objects.bulk_create(
+        UsageRecord(user=demo, task="caption", model="gpt-4o-mini", prompt_version="t")
+        for _n in range(50)
+    )
+    page.get_by_label("Your request").fill("One more caption, please")
+    page.get_by_role("button", name="Write it").click()
+    expect(page.locator("#studio-form")).to_contain_text("You have used the 50 AI requests")
+    expect(page.locator("#studio-form")).to_contain_text("Upgrade")

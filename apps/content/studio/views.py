@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from apps.core.decorators import creator_required
 from apps.core.exceptions import UpgradeRequired
@@ -55,7 +56,10 @@ def studio(request: HttpRequest) -> HttpResponse:
         "section": "studio",
     }
     if request.htmx and request.method == "POST":
-        return render(request, "content/studio/_studio_form.html", context, status=status)
+        # The errors go back into the form (the request aimed at the result area); the
+        # htmx-config in base.html lets htmx swap 400 and 402 answers instead of dropping them.
+        response = render(request, "content/studio/_studio_form.html", context, status=status)
+        return reswap(retarget(response, "#studio-form"), "innerHTML")
     return render(request, "content/studio/studio.html", context, status=status)
 
 
