@@ -9,6 +9,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.content.home import views as home_views
 from apps.content.public import views as public_views
 from apps.content.public.sitemaps import SITEMAPS
 from apps.subscriptions import views as subscriptions_views
@@ -70,6 +71,8 @@ urlpatterns = [
         login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
+    # apps/content/home — /favicon.ico, which browsers ask for whatever the page says
+    path("favicon.ico", home_views.favicon, name="favicon"),
     # Django — language switch and the admin (apps' admin.py modules)
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -173,3 +173,20 @@ def test_production_trusts_the_load_balancer_and_secures_cookies():
         "static": "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "proxies": 1,  # the log-in limits see the client behind the balancer
     }
+
+
+def test_a_log_line_is_printed_once_by_the_development_server_settings():
+    code = (
+        "import django; django.setup(); import logging; "
+        "logging.getLogger('django.request').warning('printed-once')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=_clean_env("huntaze.settings.local", DJANGO_DEBUG="true"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert (result.stdout + result.stderr).count("printed-once") == 1

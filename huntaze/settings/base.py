@@ -367,6 +367,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"level": env("DJANGO_LOG_LEVEL", default="INFO"), "handlers": ["console"]},
     "loggers": {
+        # Django gives its logger a console handler of its own in DEBUG; with the root's,
+        # every line of `make run` was printed twice. One handler, the root's.
+        "django": {"level": "INFO", "handlers": [], "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         # One INFO line per HTTP call of the openai SDK is noise; errors still show.
         "httpx2": {"level": "WARNING"},

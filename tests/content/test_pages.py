@@ -124,3 +124,15 @@ def test_metrics_need_the_token_or_an_allowed_address(client, settings):
     assert (
         client.get("/metrics", headers={"authorization": "Bearer "}, **outside).status_code == 404
     )
+
+
+def test_page_titles_read_page_then_site(user_client):
+    html = user_client.get("/settings/profile/").content.decode()
+    assert "<title>Profile · Huntaze</title>" in html
+
+
+def test_the_favicon_has_an_address_browsers_ask_for(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg")
+    assert client.get(response["Location"]).status_code == 200

@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.http import require_GET
 
 from apps.subscriptions.plans import plan_list
 
@@ -24,3 +26,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "clicks_this_week": summary.clicks_this_week,
     }
     return render(request, "content/home/dashboard.html", context)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The site's icon where browsers look for it first (resolved per request, so a missing
+    static manifest can never break the URL configuration)."""
+    return redirect(static("img/favicon.svg"), permanent=True)
