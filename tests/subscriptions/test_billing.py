@@ -399,7 +399,7 @@ def test_the_billing_page_shows_plan_usage_and_renewal(fake_stripe, webhook_endp
     _subscribe(fake_stripe, webhook_endpoint, client, user)
     client.force_login(user)
     html = client.get("/billing/").content.decode()
-    assert "Your plan: Pro" in html and "Renews on" in html and "of 1500 AI requests" in html
+    assert "Your plan: Pro" in html and "Renews on" in html and "of 1,500 AI requests" in html
     assert "Manage payment and invoices" in html
 
 
@@ -471,3 +471,12 @@ def test_a_new_user_is_on_the_free_plan_of_the_plans_table(user):
     assert User._meta.get_field("tier").default == FREE_PLAN_KEY
     assert Plan.objects.filter(key=user.tier).exists()
     assert plan_for_tier(user.tier).key == FREE_PLAN_KEY
+
+
+def test_pricing_numbers_have_separators_and_paid_plans_do_not_say_free(client):
+    html = client.get("/pricing/").content.decode()
+    assert "10,000 AI requests a month" in html and "50,000 MB of media" in html
+    assert html.count(">Start free<") == 1  # the Free plan's button only
+    assert "Sign up for Pro" in html and "Sign up for Business" in html
+    french = client.get("/pricing/", headers={"accept-language": "fr"}).content.decode()
+    assert "10\u202f000" in french or "10\u00a0000" in french or "10 000" in french
