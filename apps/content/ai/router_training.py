@@ -216,7 +216,15 @@ class Trained:
 
 def router_train(rows: list[dict]) -> Trained:
     """The model for `rows`: weights from all of them, thresholds from cross-validation.
-    Deterministic: the same corpus gives the same file."""
+    Deterministic: the same corpus gives the same file (one BLAS thread, so sums are always
+    added in the same order)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return _router_train(rows)
+
+
+def _router_train(rows: list[dict]) -> Trained:
     from .router import route
 
     folds, scores = cross_validated_scores(rows)
