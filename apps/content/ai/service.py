@@ -462,16 +462,12 @@ def ai_stream(
     """
     started = time.perf_counter()
     prepared = _prepare(user=user, task=task, prompt=prompt, history=history)
-    used_key = ledger.quota_cache_key(user=user)
-    found = response_cache_read([used_key])
-    used = ledger.usage_requests_this_month(user=user, cached=found.get(used_key))
-    if used_key not in found:
-        quota_count_remember(used_key, used)
-    quota_check(user=user, used=used)
     decision = prepared.decision
     config = settings.AI_MODELS[decision.model_key]
     provider_ms = 0.0
     completion = None
+    # No response cache to look up first, so the atomic count is the only quota check.
+    used_key = ledger.quota_cache_key(user=user)
     _quota_take(user=user, used_key=used_key)
     call_started = time.perf_counter()
     received: list[str] = []
@@ -507,6 +503,9 @@ def ai_stream(
             _("%(error)s Nothing was charged; please try again in a moment.") % {"error": exc},
             usage_id=usage_id,
         ) from exc
+    except Exception:
+        quota_release(used_key)  # a failure of ours: nothing is charged either, as in ai_generate
+        raise
     finally:
         provider_ms = (time.perf_counter() - call_started) * 1000
     assert completion is not None  # noqa: S101 - providers always end with the completion
