@@ -221,10 +221,25 @@ def router_train(rows: list[dict]) -> Trained:
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
-        return _router_train(rows)
+        thresholds, cv_decisions = _cross_validate(rows)
+        data = {**_fit(rows), "thresholds": thresholds}
+    # The version names the weights themselves: ledger rows say which model routed them.
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
+    data["version"] = digest
+    return Trained(data=data, cv_decisions=cv_decisions)
 
 
-def _router_train(rows: list[dict]) -> Trained:
+def router_cross_validate(rows: list[dict]) -> list:
+    """One RouteDecision per row, each from a model trained without it (what
+    `ai_router_eval` reports; no final model is fitted)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return _cross_validate(rows)[1]
+
+
+def _cross_validate(rows: list[dict]) -> tuple[dict, list]:
+    """The thresholds chosen by 5-fold cross-validation, and each row's decision."""
     from .router import route
 
     folds, scores = cross_validated_scores(rows)
@@ -236,11 +251,7 @@ def _router_train(rows: list[dict]) -> Trained:
             cv_decisions[i] = route(
                 task=rows[i]["task"], prompt=rows[i]["prompt"], strong_allowed=True, model=model
             )
-    data = {**_fit(rows), "thresholds": thresholds}
-    # The version names the weights themselves: ledger rows say which model routed them.
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
-    data["version"] = digest
-    return Trained(data=data, cv_decisions=cv_decisions)
+    return thresholds, cv_decisions
 
 
 def model_bytes(data: dict) -> bytes:

@@ -34,9 +34,9 @@ class Command(BaseCommand):
                     "(or pass --no-cv)"
                 ) from exc
             rows = training.corpus_read(training.corpus_files())
-            trained = training.router_train(rows)
+            decisions = training.router_cross_validate(rows)
             self.stdout.write(f"5-fold cross-validation on the corpus ({len(rows)} requests):")
-            self.stdout.write(training.evaluation_table(rows, trained.cv_decisions))
+            self.stdout.write(training.evaluation_table(rows, decisions))
         for path in files:
             if not path.exists():
                 raise CommandError(f"No such file: {path}")
