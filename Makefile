@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate seed lint format worker beat messages clean
+.PHONY: run test install install-dev migrate seed lint format audit worker beat messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## Check every pinned package against the known-vulnerability database (OSV; needs the internet).
+audit: install-dev
+	$(BIN)/pip-audit --vulnerability-service osv --requirement requirements.txt --requirement requirements-dev.txt --progress-spinner off
 
 worker: install
 	$(BIN)/celery -A huntaze worker --loglevel=info
