@@ -92,7 +92,9 @@ class ContentItemAdmin(admin.ModelAdmin):
             title="Take posts down",
             explanation="They leave the public page at once and cannot be published again.",
             submit_label="Take down",
-            apply=lambda item, reason: content_item_moderate(item=item, reason=reason),
+            apply=lambda item, reason, actor: content_item_moderate(
+                item=item, reason=reason, actor=actor
+            ),
         )
     )
 

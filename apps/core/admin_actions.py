@@ -6,7 +6,8 @@ from django.template.response import TemplateResponse
 
 
 def with_reason(*, title: str, explanation: str, submit_label: str, apply):
-    """Build an admin action that asks for a reason and calls `apply(obj, reason)` per object."""
+    """Build an admin action that asks for a reason and calls `apply(obj, reason, actor)` per
+    object, `actor` being the member of staff who confirmed it."""
 
     def action(modeladmin: admin.ModelAdmin, request, queryset):
         reason = request.POST.get("reason", "").strip()
@@ -16,7 +17,7 @@ def with_reason(*, title: str, explanation: str, submit_label: str, apply):
                 done = 0
                 for obj in queryset:
                     try:
-                        apply(obj, reason)
+                        apply(obj, reason, request.user)
                     except ValidationError as exc:
                         modeladmin.message_user(
                             request, f"{obj}: {' '.join(exc.messages)}", messages.ERROR

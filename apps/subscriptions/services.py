@@ -10,7 +10,8 @@ from django.urls import reverse
 from djstripe.models import Customer
 from djstripe.models import Subscription as DjstripeSubscription
 
-from apps.users.models import User
+from apps.users.audit import security_event_record
+from apps.users.models import SecurityEvent, User
 
 from .plans import FREE_PLAN_KEY, PlanInfo, plan_for_lookup_key, plan_for_tier
 from .stripe_client import stripe_options
@@ -133,6 +134,12 @@ def subscription_sync_tier(*, customer_id: str, sync_objects: bool = False) -> U
                 plan.key,
                 status or "-",
             )
+            if locked.tier != plan.key:
+                security_event_record(
+                    user=locked,
+                    kind=SecurityEvent.Kind.PLAN_CHANGED,
+                    detail=f"{locked.tier} → {plan.key}",
+                )
             locked.tier, locked.billing_status = plan.key, status
             locked.save(update_fields=["tier", "billing_status", "updated_at"])
     return locked

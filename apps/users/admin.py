@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.admin_actions import with_reason
 
 from .forms import UserAdminChangeForm, UserAdminCreationForm
-from .models import ApiKey, Link, Persona, User
+from .models import ApiKey, Link, Persona, SecurityEvent, User
 from .services import user_delete, user_public_changed, user_suspend, user_unsuspend
 
 
@@ -164,13 +164,34 @@ class UserAdmin(BaseUserAdmin):
             title="Suspend creators",
             explanation="Their public pages, posts and links stop answering (404) at once.",
             submit_label="Suspend",
-            apply=lambda user, reason: user_suspend(user=user, reason=reason),
+            apply=lambda user, reason, actor: user_suspend(user=user, reason=reason, actor=actor),
         )
     )
 
     @admin.action(description=_("Lift the suspension"))
     def lift_suspension(self, request, queryset):
         for user in queryset.filter(suspended_at__isnull=False):
-            user_unsuspend(user=user)
+            user_unsuspend(user=user, actor=request.user)
             self.log_change(request, user, "Suspension lifted")
         self.message_user(request, _("Suspensions lifted."))
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The audit log, read-only: it records what happened and is never edited."""
+
+    list_display = ("created_at", "kind", "user", "actor", "detail", "ip")
+    list_filter = ("kind", ("actor", admin.EmptyFieldListFilter))
+    search_fields = ("user__email", "user__handle", "detail", "ip")
+    date_hierarchy = "created_at"
+    list_select_related = ("user", "actor")
+    raw_id_fields = ("user", "actor")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

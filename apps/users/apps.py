@@ -8,4 +8,6 @@ class UsersConfig(AppConfig):
     verbose_name = _("Users")
 
     def ready(self) -> None:
-        from . import schema  # noqa: F401 - registers the API key scheme with drf-spectacular
+        from . import audit, schema  # noqa: F401 - schema registers the API key scheme
+
+        audit.connect()

@@ -376,3 +376,59 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follower_id} follows {self.creator_id}"
+
+
+class SecurityEvent(models.Model):
+    """One line of an account's audit log: who did what to it, from where, and when.
+
+    Shown to the owner under /settings/security/ and to staff in the admin. Never holds a
+    secret: no passwords, codes or keys, only what happened.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed log-in")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        MFA_ADDED = "mfa_added", _("Two-factor method added")
+        MFA_REMOVED = "mfa_removed", _("Two-factor method removed")
+        MFA_RESET = "mfa_reset", _("Recovery codes renewed")
+        MFA_FAILED = "mfa_failed", _("Wrong two-factor code")
+        API_KEY_CREATED = "api_key_created", _("API key created")
+        API_KEY_REVOKED = "api_key_revoked", _("API key revoked")
+        PLAN_CHANGED = "plan_changed", _("Plan changed")
+        EXPORT_REQUESTED = "export_requested", _("Data export requested")
+        EXPORT_DOWNLOADED = "export_downloaded", _("Data export downloaded")
+        ACCOUNT_DELETED = "account_deleted", _("Account deleted")
+        STAFF_ACTION = "staff_action", _("Action by Huntaze staff")
+
+    # The account the event is about. NULL for a failed log-in to an unknown address and for
+    # the record that an account was deleted (which keeps its number in `detail` only).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="security_events",
+    )
+    # Who did it when it was not the owner: a member of staff.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("event"), max_length=20, choices=Kind)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("device"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        indexes = [models.Index(fields=["user", "-created_at"], name="security_event_user")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.user_id or '-'})"

@@ -2,7 +2,7 @@ from allauth.mfa.models import Authenticator
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import ApiKey, Link, User
+from .models import ApiKey, Link, SecurityEvent, User
 
 
 def link_list_for_user(*, user: User) -> QuerySet[Link]:
@@ -26,3 +26,8 @@ def api_key_get_for_user(*, user: User, key_id: int) -> ApiKey:
 def user_has_totp(*, user: User) -> bool:
     """Whether the user set up an authenticator app (two-factor log-in)."""
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def security_event_list_for_user(*, user: User, limit: int = 50) -> list[SecurityEvent]:
+    """The newest lines of the user's own audit log."""
+    return list(SecurityEvent.objects.filter(user=user).select_related("actor")[:limit])

@@ -16,8 +16,9 @@ from PIL import Image, ImageOps
 
 from apps.core.images import image_read
 
+from .audit import security_event_record
 from .limits import max_links_for
-from .models import ApiKey, Follow, Link, Persona, User
+from .models import ApiKey, Follow, Link, Persona, SecurityEvent, User
 from .signals import public_profile_changed, user_deleting
 
 DEMO_PASSWORD = "huntaze-demo"  # noqa: S105 - a published demo credential, DEBUG only
@@ -192,7 +193,7 @@ def link_move(*, link: Link, offset: int) -> None:
 
 
 @transaction.atomic
-def user_suspend(*, user: User, reason: str) -> User:
+def user_suspend(*, user: User, reason: str, actor: User | None = None) -> User:
     """Take a creator's public page down, with the reason staff recorded."""
     reason = reason.strip()
     if not reason:
@@ -200,14 +201,23 @@ def user_suspend(*, user: User, reason: str) -> User:
     user.suspended_at = timezone.now()
     user.suspension_reason = reason[:300]
     user.save(update_fields=["suspended_at", "suspension_reason", "updated_at"])
+    security_event_record(
+        user=user,
+        kind=SecurityEvent.Kind.STAFF_ACTION,
+        detail=f"Page suspended: {reason}",
+        actor=actor,
+    )
     _public_changed(user)
     return user
 
 
 @transaction.atomic
-def user_unsuspend(*, user: User) -> User:
+def user_unsuspend(*, user: User, actor: User | None = None) -> User:
     user.suspended_at = None
     user.save(update_fields=["suspended_at", "updated_at"])
+    security_event_record(
+        user=user, kind=SecurityEvent.Kind.STAFF_ACTION, detail="Suspension lifted", actor=actor
+    )
     _public_changed(user)
     return user
 
@@ -241,6 +251,9 @@ def api_key_create(*, user: User, name: str) -> tuple[ApiKey, str]:
     key = ApiKey(user=user, name=name.strip(), prefix=raw_key[:10], digest=_api_key_digest(raw_key))
     key.full_clean()
     key.save()
+    security_event_record(
+        user=user, kind=SecurityEvent.Kind.API_KEY_CREATED, detail=f"{key.name} ({key.prefix}…)"
+    )
     return key, raw_key
 
 
@@ -249,6 +262,11 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+        security_event_record(
+            user=key.user,
+            kind=SecurityEvent.Kind.API_KEY_REVOKED,
+            detail=f"{key.name} ({key.prefix}…)",
+        )
     return key
 
 

@@ -207,6 +207,7 @@ def settings_security(request: HttpRequest) -> HttpResponse:
         "section": "security",
         "mfa_enabled": selectors.user_has_totp(user=request.user),
         "login_url": reverse("account_login"),
+        "events": selectors.security_event_list_for_user(user=request.user),
     }
     return render(request, "users/settings_security.html", context)
 

@@ -226,6 +226,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "apps.users.middleware.ServiceUnavailableMiddleware",
     "apps.users.middleware.UserTimezoneMiddleware",
+    "apps.users.audit.AuditRequestMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 

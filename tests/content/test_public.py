@@ -180,6 +180,8 @@ def test_staff_moderate_from_the_admin_with_a_reason(client, creator, staff_user
     )
     post.refresh_from_db()
     assert post.status == "archived" and post.moderation_reason == "Stolen photos"
+    event = creator.security_events.get(kind="staff_action")
+    assert (event.actor, event.detail) == (staff_user, f"Post #{post.pk} taken down: Stolen photos")
     client.post(
         "/admin/users/user/",
         {

@@ -14,7 +14,7 @@ from djstripe.models import Customer, Event, WebhookEventTrigger
 from apps.subscriptions.models import Plan
 from apps.subscriptions.plans import plan_for_tier, plans_forget
 from apps.subscriptions.services import plans_seed_defaults, subscriptions_reconcile
-from apps.users.models import User
+from apps.users.models import SecurityEvent, User
 from tests.factories import UserFactory
 from tests.fakes.stripe_api import signed_webhook
 
@@ -213,6 +213,9 @@ def test_checkout_completed_links_the_customer_and_the_best_subscription_wins(
     user.refresh_from_db()
     assert user.tier == "business"
     assert Customer.objects.get(id=customer_id).subscriber == user
+    # The change is in the user's audit log.
+    event = SecurityEvent.objects.get(user=user, kind="plan_changed")
+    assert event.detail == "free → business"
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from apps.users.audit import security_event_record
+from apps.users.models import SecurityEvent, User
+
 from ..models import ContentItem
 from ..public.cache import public_cache_invalidate
 from .media import media_create, media_delete, media_make_private, media_make_public
@@ -206,7 +209,9 @@ def content_publish_due(*, now=None) -> int:
 
 
 @transaction.atomic
-def content_item_moderate(*, item: ContentItem, reason: str) -> ContentItem:
+def content_item_moderate(
+    *, item: ContentItem, reason: str, actor: User | None = None
+) -> ContentItem:
     """Staff take a post off the public page, with the reason recorded."""
     reason = reason.strip()
     if not reason:
@@ -218,6 +223,12 @@ def content_item_moderate(*, item: ContentItem, reason: str) -> ContentItem:
     item.moderation_reason = reason[:300]
     item.save(
         update_fields=["status", "scheduled_for", "moderated_at", "moderation_reason", "updated_at"]
+    )
+    security_event_record(
+        user=item.user,
+        kind=SecurityEvent.Kind.STAFF_ACTION,
+        detail=f"Post #{item.pk} taken down: {reason}",
+        actor=actor,
     )
     _invalidate_public(item, was_public=was_public)
     return item
@@ -236,8 +247,6 @@ DEMO_POSTS = [
 @transaction.atomic
 def content_seed_demo() -> None:
     """Published posts, a draft and a scheduled post for the demo creator (idempotent)."""
-    from apps.users.models import User
-
     creator = User.objects.get(handle="demo")
     if ContentItem.objects.filter(user=creator).exists():
         return
