@@ -52,6 +52,8 @@ urlpatterns = [
     path("welcome/", users_views.onboarding, name="onboarding"),
     # apps/users — profile, persona, links, API keys, security
     path("settings/", include("apps.users.urls")),
+    # apps/users — the terms of service (/terms/) and the privacy policy (/privacy/)
+    path("", include("apps.users.legal_urls")),
     # apps/subscriptions — plans and prices
     path("pricing/", include("apps.subscriptions.pricing_urls")),
     # apps/subscriptions — current plan, usage, invoices, checkout, customer portal

@@ -7,6 +7,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.http import HttpRequest
 from django.urls import reverse
 
+from .legal import terms_accept
 from .models import User
 
 
@@ -49,3 +50,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         full_name = " ".join(filter(None, [data.get("first_name"), data.get("last_name")]))
         user.name = (data.get("name") or full_name or "")[:100]
         return user
+
+    def save_user(self, request: HttpRequest, sociallogin, form=None):
+        """A sign-up through Google or GitHub accepts the terms the log-in page states."""
+        user = super().save_user(request, sociallogin, form)
+        return terms_accept(user=user)

@@ -6,8 +6,11 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .legal import terms_accept
 from .models import (
     ApiKey,
     Link,
@@ -55,8 +58,19 @@ class SignupForm(AllauthSignupForm):
         widget=forms.RadioSelect,
     )
     handle = HandleField(required=False)
+    accept_terms = forms.BooleanField(
+        label=_("I accept the terms of service and the privacy policy"),
+        help_text=format_lazy(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse_lazy("legal_terms"),
+            _("Terms of service"),
+            reverse_lazy("legal_privacy"),
+            _("Privacy policy"),
+        ),
+        error_messages={"required": _("Please accept the terms to create an account.")},
+    )
 
-    field_order = ["role", "email", "handle", "password1", "password2"]
+    field_order = ["role", "email", "handle", "password1", "password2", "accept_terms"]
 
     def clean(self):
         cleaned = super().clean()
@@ -77,7 +91,8 @@ class SignupForm(AllauthSignupForm):
     def custom_signup(self, request, user):
         user.role = self.cleaned_data["role"]
         user.handle = self.cleaned_data.get("handle") or None
-        user.save(update_fields=["role", "handle"])
+        terms_accept(user=user, save=False)
+        user.save(update_fields=["role", "handle", "terms_version", "terms_accepted_at"])
 
     def try_save(self, request):
         """allauth's save, all or nothing: when someone else took the handle between the

@@ -178,6 +178,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         default="UTC",
         help_text=_("Scheduled posts go out at this local time."),
     )
+    # The version of the terms and privacy policy (users/legal.py) accepted, and when.
+    terms_version = models.CharField(_("terms accepted"), max_length=20, blank=True)
+    terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
     suspended_at = models.DateTimeField(_("suspended"), null=True, blank=True)
     suspension_reason = models.CharField(_("suspension reason"), max_length=300, blank=True)
     is_staff = models.BooleanField(_("staff status"), default=False)

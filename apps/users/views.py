@@ -19,6 +19,7 @@ from .forms import (
     PersonaForm,
     ProfileForm,
 )
+from .legal import TERMS_VERSION
 from .limits import max_links_for
 
 
@@ -46,6 +47,14 @@ def onboarding(request: HttpRequest) -> HttpResponse:
             )
             return redirect("dashboard")
     return render(request, "users/onboarding.html", {"form": form})
+
+
+def legal_terms(request: HttpRequest) -> HttpResponse:
+    return render(request, "users/legal/terms.html", {"version": TERMS_VERSION})
+
+
+def legal_privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "users/legal/privacy.html", {"version": TERMS_VERSION})
 
 
 @login_required

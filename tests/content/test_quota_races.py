@@ -135,6 +135,7 @@ def test_six_sign_ups_with_one_handle_at_once_leave_one_account_and_no_half_ones
                 "handle": "samehandle",
                 "password1": "a-Strong-pass-9753",
                 "password2": "a-Strong-pass-9753",
+                "accept_terms": "on",
             },
         ).status_code
 

@@ -11,6 +11,7 @@ from allauth.socialaccount.providers.github.views import GitHubOAuth2Adapter
 from allauth.socialaccount.providers.google.views import GoogleOAuth2Adapter
 from django.test import override_settings
 
+from apps.users.legal import TERMS_VERSION
 from apps.users.models import User
 from tests.factories import UserFactory
 from tests.fakes.http import RouteServer
@@ -117,6 +118,8 @@ def test_google_sign_up_creates_a_creator_who_onboards(client, providers):
     assert user.emailaddress_set.get().verified
     assert SocialAccount.objects.get(user=user).provider == "google"
     assert client.session["_auth_user_id"] == str(user.pk)
+    # The log-in page says that signing up this way accepts the terms: the consent is kept.
+    assert user.terms_version == TERMS_VERSION and user.terms_accepted_at is not None
 
 
 def test_github_with_a_verified_email_logs_into_the_existing_account(client, providers):

@@ -6,7 +6,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
+from apps.users.legal import TERMS_VERSION
 from apps.users.models import User
 from tests.factories import PASSWORD, UserFactory
 
@@ -22,6 +24,7 @@ def _signup(client, **overrides):
         "handle": "luna",
         "password1": STRONG,
         "password2": STRONG,
+        "accept_terms": "on",
         **overrides,
     }
     return client.post("/accounts/signup/", data)
@@ -72,6 +75,31 @@ def test_creator_signup_requires_verification_then_onboards(client):
     assert user.persona.voice == "Cosy and teasing." and user.persona.tone == "playful"
     # Onboarding is done once.
     assert client.get("/welcome/")["Location"] == "/dashboard/"
+
+
+def test_signing_up_needs_the_terms_accepted_and_keeps_the_version_and_time(client):
+    response = _signup(client, accept_terms="")
+    assert response.status_code == 200
+    assert "Please accept the terms to create an account." in response.content.decode()
+    assert not User.objects.filter(email="luna@example.com").exists()
+
+    before = timezone.now()
+    assert _signup(client).status_code == 302
+    user = User.objects.get(email="luna@example.com")
+    assert user.terms_version == TERMS_VERSION and user.terms_accepted_at >= before
+
+
+def test_the_terms_and_privacy_policy_are_linked_from_every_page(client):
+    for url, title in (("/terms/", "Terms of service"), ("/privacy/", "Privacy policy")):
+        response = client.get(url)
+        assert response.status_code == 200 and f"<h1>{title}</h1>" in response.content.decode()
+        assert TERMS_VERSION in response.content.decode()
+    home = client.get("/").content.decode()
+    assert 'href="/terms/"' in home and 'href="/privacy/"' in home
+    signup = client.get("/accounts/signup/").content.decode()
+    assert 'name="accept_terms"' in signup and 'href="/privacy/"' in signup
+    french = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Politique de confidentialité" in french
 
 
 def test_fan_signup_needs_no_handle(client):
