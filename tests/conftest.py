@@ -1,8 +1,11 @@
 import os
 
 import pytest
+import stripe
+from django.core.management import call_command
 
 from tests.factories import UserFactory
+from tests.fakes.stripe_api import FakeStripe
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -87,3 +90,15 @@ def queries_of():
         return result, len(context)
 
     return measure
+
+
+@pytest.fixture
+def fake_stripe(settings, monkeypatch):
+    """The real stripe SDK (and dj-stripe) talking to the local fake Stripe API."""
+    with FakeStripe() as fake:
+        settings.STRIPE_SECRET_KEY = "sk_test_51FakeHuntazeKey0123456789abcdef"
+        settings.STRIPE_TEST_SECRET_KEY = "sk_test_51FakeHuntazeKey0123456789abcdef"
+        settings.STRIPE_LIVE_MODE = False
+        monkeypatch.setattr(stripe, "api_base", fake.url)
+        call_command("stripe_setup_plans", verbosity=0)
+        yield fake

@@ -6,3 +6,8 @@ class AnalyticsConfig(AppConfig):
     name = "apps.analytics"
     label = "analytics"
     verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        from .privacy import register_analytics
+
+        register_analytics()

@@ -16,7 +16,10 @@ class SubscriptionsConfig(AppConfig):
         import stripe
         from django.conf import settings
 
-        from . import webhooks  # noqa: F401 - connects our Stripe event handlers
+        from . import receivers, webhooks  # noqa: F401 - connect Stripe handlers and receivers
+        from .privacy import register_billing
+
+        register_billing()
 
         # Every call, ours and dj-stripe's, speaks the pinned API version.
         stripe.api_version = settings.STRIPE_API_VERSION

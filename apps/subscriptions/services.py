@@ -14,7 +14,7 @@ from apps.users.audit import security_event_record
 from apps.users.models import SecurityEvent, User
 
 from .plans import FREE_PLAN_KEY, PlanInfo, plan_for_lookup_key, plan_for_tier
-from .stripe_client import stripe_options
+from .stripe_client import stripe_enabled, stripe_options
 
 logger = logging.getLogger(__name__)
 
@@ -174,6 +174,42 @@ def subscriptions_reconcile() -> list[tuple[int, str, str]]:
     for user_id, old, new in changes:
         logger.warning("reconciliation corrected user %s: %s -> %s", user_id, old, new)
     return changes
+
+
+# Statuses after which Stripe bills nothing more.
+ENDED_STATUSES = ("canceled", "incomplete_expired")
+
+
+def billing_cancel_all(*, user: User) -> list[str]:
+    """Cancel, at once, every live Stripe subscription of the user's customers (before the
+    account is deleted). Returns the ids cancelled; raises BillingError when Stripe cannot
+    be reached or refuses, so that the account is not deleted while still being billed."""
+    customers = list(Customer.objects.filter(subscriber=user).values_list("id", flat=True))
+    if not customers:
+        return []
+    if not stripe_enabled():
+        raise BillingError("Billing is switched off, so the subscription cannot be cancelled.")
+    cancelled = []
+    try:
+        for customer_id in customers:
+            subscriptions = stripe.Subscription.list(
+                customer=customer_id, status="all", limit=100, **stripe_options()
+            ).data
+            for sub in subscriptions:
+                if sub["status"] in ENDED_STATUSES:
+                    continue
+                stripe.Subscription.cancel(
+                    sub["id"], idempotency_key=f"delete-account:{sub['id']}", **stripe_options()
+                )
+                cancelled.append(sub["id"])
+    except stripe.StripeError as exc:
+        logger.warning("cancelling the subscriptions of user %s failed: %s", user.pk, exc)
+        raise BillingError(
+            "Stripe could not cancel your subscription just now, so nothing was deleted. "
+            "Please try again in a few minutes."
+        ) from exc
+    logger.info("user %s: cancelled %s before deleting the account", user.pk, cancelled)
+    return cancelled
 
 
 @transaction.atomic

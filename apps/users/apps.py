@@ -8,6 +8,7 @@ class UsersConfig(AppConfig):
     verbose_name = _("Users")
 
     def ready(self) -> None:
-        from . import audit, schema  # noqa: F401 - schema registers the API key scheme
+        from . import audit, privacy, schema  # noqa: F401 - schema registers the API key scheme
 
         audit.connect()
+        privacy.register_accounts()

@@ -235,3 +235,58 @@ class ApiKeyForm(forms.ModelForm):
         model = ApiKey
         fields = ("name",)
         widgets = {"name": forms.TextInput(attrs={"placeholder": _("e.g. My scheduler script")})}
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account: the address typed out, and the password or a two-factor code
+    again, whatever the age of the log-in."""
+
+    confirm = forms.CharField(
+        label=_("Type your e-mail address to confirm"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        from allauth.mfa.models import Authenticator
+
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.authenticators = list(
+            Authenticator.objects.filter(
+                user=user,
+                type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES],
+            )
+        )
+        if not user.has_usable_password():
+            del self.fields["password"]
+        if not any(a.type == Authenticator.Type.TOTP for a in self.authenticators):
+            del self.fields["code"]
+
+    def clean_confirm(self):
+        value = self.cleaned_data["confirm"].strip()
+        if value.lower() != self.user.email.lower():
+            raise ValidationError(_("This is not your account's e-mail address."))
+        return value
+
+    def clean_password(self):
+        value = self.cleaned_data["password"]
+        if not self.user.check_password(value):
+            raise ValidationError(_("This password is not right."))
+        return value
+
+    def clean_code(self):
+        value = self.cleaned_data["code"].strip().replace(" ", "")
+        if not any(a.wrap().validate_code(value) for a in self.authenticators):
+            raise ValidationError(_("This code is not right or has been used."))
+        return value

@@ -2,7 +2,7 @@ from allauth.mfa.models import Authenticator
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import ApiKey, Link, SecurityEvent, User
+from .models import ApiKey, DataExport, Link, SecurityEvent, User
 
 
 def link_list_for_user(*, user: User) -> QuerySet[Link]:
@@ -31,3 +31,12 @@ def user_has_totp(*, user: User) -> bool:
 def security_event_list_for_user(*, user: User, limit: int = 50) -> list[SecurityEvent]:
     """The newest lines of the user's own audit log."""
     return list(SecurityEvent.objects.filter(user=user).select_related("actor")[:limit])
+
+
+def data_export_latest_for_user(*, user: User) -> DataExport | None:
+    return DataExport.objects.filter(user=user).first()
+
+
+def data_export_get_for_user(*, user: User, export_id) -> DataExport:
+    """The user's own export; 404 for anyone else's."""
+    return get_object_or_404(DataExport, pk=export_id, user=user)

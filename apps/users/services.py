@@ -1,13 +1,19 @@
+import datetime
 import hashlib
 import io
+import logging
 import secrets
+import shutil
+import tempfile
 import uuid
+import zipfile
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -15,11 +21,14 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from apps.core.images import image_read
+from apps.core.tasks import enqueue
 
 from .audit import security_event_record
 from .limits import max_links_for
-from .models import ApiKey, Follow, Link, Persona, SecurityEvent, User
+from .models import ApiKey, DataExport, Follow, Link, Persona, SecurityEvent, User
 from .signals import public_profile_changed, user_deleting
+
+logger = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "huntaze-demo"  # noqa: S105 - a published demo credential, DEBUG only
 API_KEY_PREFIX = "hz_"
@@ -334,13 +343,169 @@ def demo_users_seed() -> list[SeededAccount]:
     ]
 
 
+class AccountDeletionRefused(Exception):
+    """Something outside our database (Stripe) refused its part; nothing was deleted.
+    The message is safe to show."""
+
+
 @transaction.atomic
-def user_delete(*, user: User) -> None:
-    """Delete an account and what it left outside the database: its avatar, every app's
-    files for it (through the user_deleting signal) and its cached public pages."""
+def user_delete(*, user: User, actor: User | None = None) -> None:
+    """Delete an account for good: every app's part first (through the user_deleting signal:
+    Stripe subscriptions cancelled, image files removed on commit), then every registered
+    table's rows deleted or anonymised (users/privacy.py), its sessions ended, its cached
+    public pages purged, and the account row last. `actor` is the member of staff who did it
+    from the admin, or None for the owner. Raises AccountDeletionRefused, having changed
+    nothing, when a receiver refuses."""
+    from allauth.usersessions.models import UserSession
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from .privacy import personal_data_erase
+
+    user_id = user.pk
+    User.objects.select_for_update().get(pk=user_id)
     user_deleting.send(sender=User, user=user)
-    avatar, storage = (user.avatar.name, user.avatar.storage) if user.avatar else ("", None)
+    files = [(user.avatar.storage, user.avatar.name)] if user.avatar else []
+    files += [
+        (default_storage, name)
+        for name in DataExport.objects.filter(user=user)
+        .exclude(file_name="")
+        .values_list("file_name", flat=True)
+    ]
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+    personal_data_erase(user)
+    # Staff edits of the account stay in the admin log under its number, not its address.
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user_id)
+    ).update(object_repr=f"user #{user_id}")
     _public_changed(user)
     user.delete()
-    if avatar:
-        transaction.on_commit(lambda: storage.delete(avatar))
+    security_event_record(
+        user=None,
+        kind=SecurityEvent.Kind.ACCOUNT_DELETED,
+        detail=f"Account #{user_id} deleted " + ("by staff" if actor else "by its owner"),
+        actor=actor,
+    )
+
+    def remove_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    if files:
+        transaction.on_commit(remove_files)
+
+
+# Data export -----------------------------------------------------------------------------
+
+EXPORT_LIFETIME = datetime.timedelta(days=7)
+
+EXPORT_README = """Everything Huntaze keeps about your account, exported on {date}.
+
+Each .json file is one kind of data, as a list of records (dates in UTC, ISO 8601).
+files/ holds your avatar and the images you uploaded, under their stored names.
+
+{contents}
+"""
+
+
+def data_export_request(*, user: User) -> DataExport:
+    """Start building the user's export, or return the one already being built."""
+    from .tasks import data_export_run
+
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)
+        pending = DataExport.objects.filter(
+            user=user, state__in=[DataExport.State.QUEUED, DataExport.State.RUNNING]
+        ).first()
+        if pending is not None:
+            return pending
+        export = DataExport.objects.create(user=user)
+        security_event_record(user=user, kind=SecurityEvent.Kind.EXPORT_REQUESTED)
+    enqueue(data_export_run, str(export.pk))
+    return export
+
+
+def _export_progress(export: DataExport, progress: int) -> None:
+    DataExport.objects.filter(pk=export.pk).update(progress=progress)
+
+
+def data_export_build(*, export_id) -> DataExport | None:
+    """Build the ZIP of an export (the Celery job's body). Safe to run twice: a finished
+    export is left alone, and a re-run of an interrupted one starts again."""
+    from .privacy import personal_data_dump, personal_data_registry, personal_data_rows
+
+    export = DataExport.objects.select_related("user").filter(pk=export_id).first()
+    if export is None or export.finished:
+        return export
+    DataExport.objects.filter(pk=export.pk).update(state=DataExport.State.RUNNING, progress=1)
+    user = export.user
+    entries = [entry for entry in personal_data_registry() if entry.export]
+    contents = []
+    try:
+        with tempfile.TemporaryFile() as spool:
+            with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
+                for number, entry in enumerate(entries, start=1):
+                    rows = personal_data_rows(entry, user)
+                    archive.writestr(entry.export, personal_data_dump(rows))
+                    contents.append(f"- {entry.export}: {len(rows)} record(s)")
+                    if entry.files is not None:
+                        for row in entry.rows(user):
+                            for storage, name in entry.files(row):
+                                _export_file(archive, storage, name)
+                    _export_progress(export, 5 + 90 * number // len(entries))
+                archive.writestr(
+                    "README.txt",
+                    EXPORT_README.format(
+                        date=timezone.now().isoformat(timespec="seconds"),
+                        contents="\n".join(contents),
+                    ),
+                )
+            size = spool.tell()
+            spool.seek(0)
+            name = default_storage.save(f"exports/{export.pk}.zip", File(spool))
+    except Exception as exc:
+        logger.exception("data export %s failed", export.pk)
+        DataExport.objects.filter(pk=export.pk).update(
+            state=DataExport.State.FAILED,
+            error=f"{type(exc).__name__}"[:300],
+            finished_at=timezone.now(),
+        )
+        export.refresh_from_db()
+        return export
+    now = timezone.now()
+    DataExport.objects.filter(pk=export.pk).update(
+        state=DataExport.State.DONE,
+        progress=100,
+        file_name=name,
+        size=size,
+        finished_at=now,
+        expires_at=now + EXPORT_LIFETIME,
+    )
+    export.refresh_from_db()
+    return export
+
+
+def _export_file(archive: zipfile.ZipFile, storage, name: str) -> None:
+    if not name:
+        return
+    try:
+        source = storage.open(name, "rb")
+    except FileNotFoundError:
+        logger.warning("export: %s is missing from storage", name)
+        return
+    with source, archive.open(f"files/{name}", "w") as target:
+        shutil.copyfileobj(source, target, 1024 * 1024)
+
+
+def data_export_downloaded(*, export: DataExport) -> None:
+    security_event_record(user=export.user, kind=SecurityEvent.Kind.EXPORT_DOWNLOADED)
+
+
+def data_exports_expire() -> int:
+    """Delete the files of expired exports (beat, hourly). Returns how many were removed."""
+    expired = list(DataExport.objects.filter(expires_at__lte=timezone.now()).exclude(file_name=""))
+    for export in expired:
+        default_storage.delete(export.file_name)
+        DataExport.objects.filter(pk=export.pk).update(file_name="")
+    return len(expired)

@@ -19,4 +19,17 @@ urlpatterns = [
         name="settings_api_key_revoke",
     ),
     path("security/", views.settings_security, name="settings_security"),
+    path("privacy/", views.settings_privacy, name="settings_privacy"),
+    path("privacy/export/", views.settings_privacy_export, name="settings_privacy_export"),
+    path(
+        "privacy/exports/<uuid:export_id>/",
+        views.settings_privacy_export_status,
+        name="settings_privacy_export_status",
+    ),
+    path(
+        "privacy/exports/<uuid:export_id>/download/",
+        views.settings_privacy_export_download,
+        name="settings_privacy_export_download",
+    ),
+    path("privacy/delete/", views.settings_privacy_delete, name="settings_privacy_delete"),
 ]

@@ -1,8 +1,12 @@
 from allauth.account.views import ConfirmLoginCodeView
+from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +17,7 @@ from apps.core.forms import form_add_service_errors
 
 from . import selectors, services
 from .forms import (
+    AccountDeleteForm,
     ApiKeyForm,
     LinkForm,
     OnboardingForm,
@@ -237,3 +242,90 @@ class ConfirmLoginCodeLinkView(ConfirmLoginCodeView):
 
 
 confirm_login_code = ConfirmLoginCodeLinkView.as_view()
+
+
+# Privacy: export and deletion ------------------------------------------------------------
+
+
+def _privacy_page(request: HttpRequest, form: AccountDeleteForm, *, status: int = 200):
+    context = {
+        "section": "privacy",
+        "export": selectors.data_export_latest_for_user(user=request.user),
+        "delete_form": form,
+    }
+    return render(request, "users/settings_privacy.html", context, status=status)
+
+
+@login_required
+def settings_privacy(request: HttpRequest) -> HttpResponse:
+    return _privacy_page(request, AccountDeleteForm(user=request.user))
+
+
+@require_POST
+@login_required
+def settings_privacy_export(request: HttpRequest) -> HttpResponse:
+    services.data_export_request(user=request.user)
+    messages.success(
+        request,
+        _("We are gathering your data. It takes a minute or two; this page shows the progress."),
+    )
+    return redirect("settings_privacy")
+
+
+@login_required
+def settings_privacy_export_status(request: HttpRequest, export_id) -> HttpResponse:
+    """The export's card alone, which the page polls while the export is being built."""
+    export = selectors.data_export_get_for_user(user=request.user, export_id=export_id)
+    if not request.htmx:
+        return redirect("settings_privacy")
+    return render(request, "users/_data_export.html", {"export": export})
+
+
+@login_required
+def settings_privacy_export_download(request: HttpRequest, export_id) -> HttpResponse:
+    export = selectors.data_export_get_for_user(user=request.user, export_id=export_id)
+    if export.state != export.State.DONE or not export.file_name:
+        if export.is_expired:
+            return render(request, "users/export_expired.html", {"section": "privacy"}, status=410)
+        raise Http404
+    if export.is_expired:
+        return render(request, "users/export_expired.html", {"section": "privacy"}, status=410)
+    services.data_export_downloaded(export=export)
+    filename = f"huntaze-export-{export.created_at:%Y-%m-%d}.zip"
+    if settings.MEDIA_PRIVATE_SERVED_BY_DJANGO:
+        response = FileResponse(
+            default_storage.open(export.file_name, "rb"), as_attachment=True, filename=filename
+        )
+    else:
+        response = redirect(
+            default_storage.url(
+                export.file_name,
+                parameters={"ResponseContentDisposition": f'attachment; filename="{filename}"'},
+            )
+        )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+def settings_privacy_delete(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = AccountDeleteForm(request.POST, user=user)
+    # Each try checks a password or a code: allauth's re-authentication limit applies.
+    if not ratelimit.consume(request, action="reauthenticate", user=user):
+        form.is_valid()
+        form.add_error(None, _("Too many attempts. Wait a minute, then try again."))
+        return _privacy_page(request, form, status=429)
+    if not form.is_valid():
+        return _privacy_page(request, form, status=400)
+    try:
+        services.user_delete(user=user)
+    except services.AccountDeletionRefused as exc:
+        form.add_error(None, str(exc))
+        response = _privacy_page(request, form, status=503)
+        response["Retry-After"] = "120"
+        return response
+    logout(request)
+    messages.success(request, _("Your account and everything in it are deleted. Goodbye!"))
+    return redirect("home")

@@ -404,6 +404,7 @@ CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_BEAT_SCHEDULE = {
     "health-probe": {"task": "apps.analytics.tasks.health_probe", "schedule": 60.0},
     "publish-due": {"task": "apps.content.tasks.publish_due", "schedule": 60.0},
+    "data-exports-expire": {"task": "apps.users.tasks.data_exports_expire", "schedule": 3600.0},
     "reconcile-subscriptions": {
         "task": "apps.subscriptions.tasks.reconcile_subscriptions",
         "schedule": 60.0 * 60 * 24,

@@ -334,6 +334,12 @@ class FakeStripe(LocalHTTPServer):
                     "return_url": params.get("return_url"),
                     "url": f"https://billing.stripe.com/p/session/{portal_id}",
                 }
+            if len(segments) == 2 and segments[0] == "subscriptions" and method == "DELETE":
+                sub = self.objects["subscription"].get(segments[1])
+                if sub is not None:
+                    sub["status"] = "canceled"
+                    sub["canceled_at"] = int(time.time())
+                    return 200, sub
             if len(segments) == 2:
                 kind = {
                     "customers": "customer",

@@ -13,8 +13,13 @@ class UsageRecord(models.Model):
         OK = "ok", _("Succeeded")
         ERROR = "error", _("Failed")
 
+    # NULL once the account is deleted: the ledger keeps its costs, not the person.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ai_usage"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ai_usage",
     )
     task = models.CharField(max_length=20)
     deployment = models.CharField(max_length=100, blank=True)

@@ -29,6 +29,7 @@ from apps.content.ai.ledger import cost_usd
 from apps.content.ai.router import MINI, STRONG, RouteDecision
 from apps.content.ai.service import ai_generate
 from apps.content.ai.testing.azure_server import AzureSimulator, tokens_of
+from apps.content.models import UsageRecord
 from apps.subscriptions.plans import plan_list
 from apps.users.models import User
 
@@ -157,7 +158,10 @@ class Command(BaseCommand):
                         )
                         results.append((row, result))
         finally:
-            User.objects.filter(pk__in=[user.pk for user in users.values()]).delete()
+            # The workload's users are made up: their ledger rows go too, not anonymised.
+            bench_ids = [user.pk for user in users.values()]
+            UsageRecord.objects.filter(user__in=bench_ids).delete()
+            User.objects.filter(pk__in=bench_ids).delete()
 
         report = self._report(results, response_cache=not no_response_cache)
         if as_json:
