@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
@@ -399,6 +400,7 @@ def user_delete(*, user: User, actor: User | None = None) -> None:
 # Data export -----------------------------------------------------------------------------
 
 EXPORT_LIFETIME = datetime.timedelta(days=7)
+EXPORT_REQUEUE_AFTER = datetime.timedelta(minutes=2)
 
 EXPORT_README = """Everything Huntaze keeps about your account, exported on {date}.
 
@@ -427,7 +429,23 @@ def data_export_request(*, user: User) -> DataExport:
 
 
 def _export_progress(export: DataExport, progress: int) -> None:
-    DataExport.objects.filter(pk=export.pk).update(progress=progress)
+    DataExport.objects.filter(pk=export.pk).update(progress=progress, updated_at=timezone.now())
+
+
+def data_exports_requeue(*, older_than: datetime.timedelta = EXPORT_REQUEUE_AFTER) -> int:
+    """Send again the exports still queued after `older_than` (beat, every minute)."""
+    from .tasks import data_export_run
+
+    cutoff = timezone.now() - older_than
+    ids = list(
+        DataExport.objects.filter(state=DataExport.State.QUEUED, updated_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:100]
+    )
+    DataExport.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    for export_id in ids:
+        enqueue(data_export_run, str(export_id))
+    return len(ids)
 
 
 def data_export_build(*, export_id) -> DataExport | None:
@@ -438,7 +456,19 @@ def data_export_build(*, export_id) -> DataExport | None:
     export = DataExport.objects.select_related("user").filter(pk=export_id).first()
     if export is None or export.finished:
         return export
-    DataExport.objects.filter(pk=export.pk).update(state=DataExport.State.RUNNING, progress=1)
+    # Claim it: a queued export, or one left running by a worker that died. Never one that
+    # another worker is building now.
+    stale = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimed = (
+        DataExport.objects.filter(pk=export.pk)
+        .filter(
+            Q(state=DataExport.State.QUEUED)
+            | Q(state=DataExport.State.RUNNING, updated_at__lt=stale)
+        )
+        .update(state=DataExport.State.RUNNING, progress=1, updated_at=timezone.now())
+    )
+    if not claimed:
+        return export
     user = export.user
     entries = [entry for entry in personal_data_registry() if entry.export]
     contents = []

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import data_export_build, data_exports_expire
+from .services import data_export_build, data_exports_expire, data_exports_requeue
 
 
 @shared_task(name="apps.users.tasks.data_export_run", ignore_result=True)
@@ -12,3 +12,8 @@ def data_export_run(export_id: str) -> None:
 @shared_task(name="apps.users.tasks.data_exports_expire", ignore_result=True)
 def data_exports_expire_run() -> None:
     data_exports_expire()
+
+
+@shared_task(name="apps.users.tasks.data_exports_requeue", ignore_result=True)
+def data_exports_requeue_run() -> None:
+    data_exports_requeue()

@@ -398,13 +398,26 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A request that enqueues must answer even with the broker down: connecting gives up after
+# a second, and apps.core.tasks.enqueue keeps the job queued for the beat's requeue sweep.
+# (kombu reads max_retries and interval_* when a producer first connects; the worker keeps
+# its own reconnect loop.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,
+    "socket_connect_timeout": 1,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_BEAT_SCHEDULE = {
     "health-probe": {"task": "apps.analytics.tasks.health_probe", "schedule": 60.0},
     "publish-due": {"task": "apps.content.tasks.publish_due", "schedule": 60.0},
+    "generation-requeue": {"task": "apps.content.tasks.generation_requeue", "schedule": 60.0},
     "data-exports-expire": {"task": "apps.users.tasks.data_exports_expire", "schedule": 3600.0},
+    "data-exports-requeue": {"task": "apps.users.tasks.data_exports_requeue", "schedule": 60.0},
     "reconcile-subscriptions": {
         "task": "apps.subscriptions.tasks.reconcile_subscriptions",
         "schedule": 60.0 * 60 * 24,

@@ -112,6 +112,30 @@ def test_a_provider_failure_shows_a_clear_error_and_charges_nothing(
     assert not UsageRecord.objects.filter(status="ok").exists()
 
 
+def test_a_throttling_provider_costs_no_quota_and_the_last_request_still_works(
+    azure, creator_client, user, settings, django_capture_on_commit_callbacks
+):
+    # A Free creator with one request left meets a provider that throttles every deployment.
+    settings.AI_MAX_RETRIES = 0
+    for _number in range(49):
+        UsageRecord.objects.create(user=user, task="caption", prompt_version="v", model="m")
+    azure.script(Scripted(status=429, retry_after="0"), Scripted(status=429, retry_after="0"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = creator_client.post("/studio/", {"task": "caption", "prompt": "Caption one"})
+    job = GenerationJob.objects.get(user=user)
+    assert job.state == "failed" and "Nothing was charged" in job.error
+    assert [r["status"] for r in azure.requests] == [429] * len(azure.requests)
+    assert {r["deployment"] for r in azure.requests} == {"gpt-4o-mini", "gpt-4o"}  # fell back
+    page = creator_client.get(response["Location"]).content.decode()
+    assert "We could not write this draft." in page
+    # The provider is back: the last request of the month is still there.
+    azure.script(Scripted(output_tokens=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        creator_client.post("/studio/", {"task": "caption", "prompt": "Caption two"})
+    second = GenerationJob.objects.exclude(pk=job.pk).get()
+    assert second.state == "done", second.error
+
+
 def test_bad_requests_show_errors_next_to_the_field(creator_client):
     response = creator_client.post("/studio/", {"task": "caption", "prompt": ""})
     assert response.status_code == 400

@@ -7,9 +7,14 @@ ever in a cached page.
 """
 
 import hashlib
+import logging
+import time
 import uuid
 
 from django.core.cache import cache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 PAGE_CACHE_SECONDS = 60 * 60 * 24
 # A version outlives the pages stored under it; one that expires only means a fresh render.
@@ -17,24 +22,54 @@ PAGE_CACHE_SECONDS = 60 * 60 * 24
 VERSION_SECONDS = 2 * PAGE_CACHE_SECONDS
 
 
+# With Redis down, fans' pages are rendered from the database instead. After a failure the
+# cache is left alone for a few seconds, so that a Redis that hangs costs one timeout per
+# process, not one per call on every page.
+CACHE_PAUSE_SECONDS = 5.0
+_paused_until = 0.0
+
+
+def _cache_call(call, default):
+    """`call()`, or `default` when Redis fails or failed a moment ago."""
+    global _paused_until
+    if time.monotonic() < _paused_until:
+        return default
+    try:
+        return call()
+    except RedisError as exc:
+        _paused_until = time.monotonic() + CACHE_PAUSE_SECONDS
+        logger.warning("page cache unavailable, rendering without it: %s", exc)
+        return default
+
+
 def _version_key(handle: str) -> str:
     return f"public:v:{handle.lower()}"
 
 
 def public_cache_version(handle: str) -> str:
+    """The handle's current version ("" when the cache cannot be reached)."""
     key = _version_key(handle)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, uuid.uuid4().hex[:12], timeout=VERSION_SECONDS)
+
+    def read() -> str:
         version = cache.get(key)
-    return version
+        if version is None:
+            cache.add(key, uuid.uuid4().hex[:12], timeout=VERSION_SECONDS)
+            version = cache.get(key)
+        return version
+
+    return _cache_call(read, "")
 
 
 def public_cache_invalidate(*handles: str) -> None:
     """Make every cached page of these handles stale at once."""
     for handle in handles:
-        if handle:
+        if not handle:
+            continue
+        try:
             cache.set(_version_key(handle), uuid.uuid4().hex[:12], timeout=VERSION_SECONDS)
+        except RedisError:
+            # The change is saved; only its cached pages could not be marked stale.
+            logger.error("could not invalidate the cached pages of @%s", handle, exc_info=True)
 
 
 def public_page_number(raw: str | None) -> int | None:
@@ -61,7 +96,7 @@ def public_page_key(*, handle: str, version: str, path: str, language: str) -> s
 
 
 def public_page_cached(key: str) -> dict | None:
-    return cache.get(key)
+    return _cache_call(lambda: cache.get(key), None)
 
 
 # Each process remembers the last version it saw per handle, so a cache hit usually costs one
@@ -77,7 +112,7 @@ def public_page_lookup(*, handle: str, path: str, language: str) -> dict | None:
     keys = [version_key]
     if guess:
         keys.append(public_page_key(handle=handle, version=guess, path=path, language=language))
-    found = cache.get_many(keys)
+    found = _cache_call(lambda: cache.get_many(keys), {})
     version = found.get(version_key)
     if version is None:
         return None
@@ -86,14 +121,19 @@ def public_page_lookup(*, handle: str, path: str, language: str) -> dict | None:
     if len(_versions_seen) > 10_000:
         _versions_seen.clear()
     _versions_seen[handle] = version
-    return cache.get(public_page_key(handle=handle, version=version, path=path, language=language))
+    key = public_page_key(handle=handle, version=version, path=path, language=language)
+    return _cache_call(lambda: cache.get(key), None)
 
 
-def public_page_store(key: str, *, body: bytes, content_type: str) -> dict:
-    entry = {
+def public_page_entry(body: bytes, content_type: str = "text/html; charset=utf-8") -> dict:
+    return {
         "body": body,
         "content_type": content_type,
         "etag": '"' + hashlib.sha256(body).hexdigest()[:32] + '"',
     }
-    cache.set(key, entry, timeout=PAGE_CACHE_SECONDS)
+
+
+def public_page_store(key: str, *, body: bytes, content_type: str) -> dict:
+    entry = public_page_entry(body, content_type)
+    _cache_call(lambda: cache.set(key, entry, timeout=PAGE_CACHE_SECONDS), None)
     return entry

@@ -44,6 +44,8 @@ def _file_url(file) -> str:
 def _cached_response(request: HttpRequest, handle: str, render_page) -> HttpResponse:
     """Serve from the cache, or render, store and serve; answer 304 to a matching ETag."""
     version = cache.public_cache_version(handle)
+    if not version:  # the cache is down: render from the database, store nothing
+        return public_response(request, cache.public_page_entry(render_page().encode()))
     key = cache.public_page_key(
         handle=handle,
         version=version,

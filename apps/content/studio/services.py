@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import UpgradeRequired
+from apps.core.tasks import enqueue
 
 from ..ai.feedback import route_feedback_record
 from ..ai.router import MINI
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 CHAT_HISTORY_MESSAGES = 10
 # An answer still "being written" after this long was abandoned (a worker died): free again.
 CHAT_ANSWER_CLAIM_SECONDS = 300
+# A job still queued after this long is sent to the broker again (generation_jobs_requeue).
+REQUEUE_AFTER = datetime.timedelta(minutes=2)
 
 
 class ChatAnswerInProgress(Exception):
@@ -68,8 +71,28 @@ def generation_job_create(
     )
     from .tasks import generation_run
 
-    transaction.on_commit(lambda: generation_run.delay(str(job.pk)))
+    enqueue(generation_run, str(job.pk))
     return job
+
+
+def generation_jobs_requeue(*, older_than: datetime.timedelta = REQUEUE_AFTER) -> int:
+    """Send again the jobs still queued after `older_than` (beat, every minute): their
+    message was lost, or never sent while the broker was down. A job that a worker already
+    took is left alone (generation_job_run claims it), so a duplicate is harmless."""
+    from .tasks import generation_run
+
+    cutoff = timezone.now() - older_than
+    ids = list(
+        GenerationJob.objects.filter(
+            state=GenerationJob.State.QUEUED, updated_at__lt=cutoff
+        ).values_list("pk", flat=True)[:500]
+    )
+    GenerationJob.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    for job_id in ids:
+        enqueue(generation_run, str(job_id))
+    if ids:
+        logger.warning("re-sent %s generation jobs still queued", len(ids))
+    return len(ids)
 
 
 def generation_job_redo_strong(*, user, job: GenerationJob) -> GenerationJob:
@@ -92,6 +115,15 @@ def draft_is_from_small_model(usage) -> bool:
     return usage is not None and usage.model == settings.AI_MODELS[MINI]["model"]
 
 
+def _job_claimable(job: GenerationJob) -> bool:
+    """A queued job, or one left running by a worker that died (past the task time limit):
+    never one that another worker is running now, which would charge twice."""
+    if job.state == GenerationJob.State.QUEUED:
+        return True
+    stale = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    return job.state == GenerationJob.State.RUNNING and job.updated_at < stale
+
+
 def generation_job_run(*, job_id: str) -> GenerationJob | None:
     """Run a queued job: call the AI, save the draft, record the outcome on the job.
 
@@ -104,7 +136,7 @@ def generation_job_run(*, job_id: str) -> GenerationJob | None:
             .filter(pk=job_id)
             .first()
         )
-        if job is None or job.finished:
+        if job is None or not _job_claimable(job):
             return job
         job.state = GenerationJob.State.RUNNING
         job.save(update_fields=["state", "updated_at"])
