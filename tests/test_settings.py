@@ -190,3 +190,56 @@ def test_a_log_line_is_printed_once_by_the_development_server_settings():
         check=True,
     )
     assert (result.stdout + result.stderr).count("printed-once") == 1
+
+
+PROXY_PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "count": settings.ALLAUTH_TRUSTED_PROXY_COUNT,
+    "networks": [str(n) for n in settings.TRUSTED_PROXY_NETWORKS],
+}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("value", "count", "networks", "gunicorn"),
+    [
+        ("1", 1, [], "127.0.0.1,::1"),
+        ("10.0.0.0/8, 192.0.2.7", 0, ["10.0.0.0/8", "192.0.2.7/32"], "10.0.0.0/8, 192.0.2.7"),
+        ("", 0, [], "127.0.0.1,::1"),
+    ],
+)
+def test_one_trusted_proxies_setting_feeds_the_app_and_gunicorn(value, count, networks, gunicorn):
+    import runpy
+
+    from gunicorn.config import Config
+
+    env = _clean_env("huntaze.settings.production", TRUSTED_PROXIES=value, **_production_env())
+    result = subprocess.run(
+        [sys.executable, "-c", PROXY_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "count": count,
+        "networks": networks,
+    }
+    saved = os.environ.get("TRUSTED_PROXIES")
+    os.environ["TRUSTED_PROXIES"] = value
+    try:
+        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    finally:
+        if saved is None:
+            os.environ.pop("TRUSTED_PROXIES")
+        else:
+            os.environ["TRUSTED_PROXIES"] = saved
+    assert conf["forwarded_allow_ips"] == gunicorn
+    config = Config()
+    config.set("forwarded_allow_ips", conf["forwarded_allow_ips"])  # gunicorn accepts it
+    assert config.forwarded_allow_ips

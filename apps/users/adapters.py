@@ -4,8 +4,11 @@ from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+
+from apps.core.http import client_ip_behind
 
 from .legal import terms_accept
 from .models import User
@@ -17,6 +20,17 @@ def _needs_onboarding(request: HttpRequest) -> bool:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The client's address for the rate limits: allauth's rule for a count of proxies,
+        ours for proxies known by network (TRUSTED_PROXIES, see the settings)."""
+        if settings.TRUSTED_PROXY_NETWORKS:
+            return client_ip_behind(
+                request.META.get("REMOTE_ADDR", ""),
+                request.META.get("HTTP_X_FORWARDED_FOR", ""),
+                settings.TRUSTED_PROXY_NETWORKS,
+            )
+        return super().get_client_ip(request)
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         if _needs_onboarding(request):
             return reverse("onboarding")

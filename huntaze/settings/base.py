@@ -136,12 +136,24 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # django-allauth
-# How many proxies (load balancer, CDN) stand in front of the app and add to
-# X-Forwarded-For. The client's address is the entry the nearest of them added; anything
-# before it is the client's to make up. 0: the socket's address (no proxy). Read by the
-# log-in rate limits (allauth) and by apps/core/http.client_ip. Gunicorn's own list of
-# trusted proxy addresses is its FORWARDED_ALLOW_IPS variable (see the README).
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The proxies (load balancer, CDN) in front of the app, which add to X-Forwarded-For, in one
+# variable read by the log-in rate limits (allauth, through apps/users/adapters.py), by
+# apps/core/http.client_ip and by gunicorn (gunicorn.conf.py). TRUSTED_PROXIES is either
+# a count ("1": the entry the nearest proxy added is the client; anything before it is the
+# client's to make up) or a list of the proxies' addresses or CIDR ranges ("10.0.0.0/8"):
+# the client is the nearest address outside them. Unset or 0: the socket's address.
+# (TRUSTED_PROXY_COUNT is the earlier name of the count.)
+_trusted_proxies = env("TRUSTED_PROXIES", default="") or env("TRUSTED_PROXY_COUNT", default="0")
+if _trusted_proxies.strip().isdigit():
+    TRUSTED_PROXY_COUNT = int(_trusted_proxies)
+    TRUSTED_PROXY_NETWORKS: list = []
+else:
+    TRUSTED_PROXY_COUNT = 0
+    TRUSTED_PROXY_NETWORKS = [
+        ipaddress.ip_network(value.strip(), strict=False)
+        for value in _trusted_proxies.split(",")
+        if value.strip()
+    ]
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_ADAPTER = "apps.users.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "apps.users.adapters.SocialAccountAdapter"

@@ -96,3 +96,27 @@ def test_behind_the_balancer_one_client_cannot_lock_everyone_out(client, user, s
     )
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_proxies_named_by_network_protect_the_same_way(client, user, settings):
+    import ipaddress
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    settings.TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network("10.0.0.0/8")]
+    _attack()
+    assert "_auth_user_id" in _honest_log_in(user).session
+    response = client.post(
+        "/accounts/login/",
+        {"login": user.email, "password": PASSWORD},
+        headers={"x-forwarded-for": f"198.51.100.201, {ATTACKER}"},
+        **BALANCER,
+    )
+    assert "Too many failed login attempts" in response.content.decode()
+    # A request that did not come through the proxies is known by its own address.
+    from apps.core.http import client_ip_behind
+
+    networks = settings.TRUSTED_PROXY_NETWORKS
+    assert client_ip_behind("198.51.100.9", "1.2.3.4", networks) == "198.51.100.9"
+    assert client_ip_behind("10.0.0.2", "1.2.3.4, 203.0.113.9, 10.1.1.1", networks) == (
+        "203.0.113.9"
+    )
