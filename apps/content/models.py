@@ -73,6 +73,8 @@ class ContentItem(models.Model):
         Media, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
     )
     scheduled_for = models.DateTimeField(_("publish at"), null=True, blank=True)
+    # The zone the creator scheduled in: the time is shown back in it, with its name.
+    scheduled_time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     moderated_at = models.DateTimeField(null=True, blank=True)
     moderation_reason = models.CharField(_("moderation reason"), max_length=300, blank=True)

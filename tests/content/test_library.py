@@ -4,7 +4,7 @@ import datetime
 import zoneinfo
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from apps.content.library.services import (
     content_item_create,
@@ -108,6 +108,18 @@ def test_scheduling_reads_the_time_in_the_chosen_zone(user_client, user):
     item.refresh_from_db()
     assert item.status == "scheduled"
     assert item.scheduled_for == local.replace(second=0, microsecond=0)
+    # Shown back in the zone it was set in, with its name, to a creator whose profile says
+    # UTC; the form comes back with that zone and that local time, not UTC's.
+    assert user.time_zone == "UTC"
+    html = user_client.get(f"/content/{item.pk}/").content.decode()
+    assert "(Europe/Paris)" in html
+    assert '<option value="Europe/Paris" selected>' in html
+    assert f'value="{local.strftime("%Y-%m-%dT%H:%M")}"' in html
+    for url in ("/content/", "/dashboard/"):
+        page = user_client.get(url).content.decode()
+        assert "(Europe/Paris)" in page, url
+    expected = formats.date_format(local.replace(second=0, microsecond=0), "DATETIME_FORMAT")
+    assert f"{expected} <span" in html  # the local hour, not UTC's
 
 
 def test_scheduling_in_the_past_is_refused(user_client, user):

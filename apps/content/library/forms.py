@@ -38,6 +38,19 @@ class ScheduleForm(forms.Form):
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
 
+    @staticmethod
+    def initial_for(item: ContentItem, *, default_zone: str) -> dict:
+        """The form as the creator left it: the time in the zone they scheduled in."""
+        zone = item.scheduled_time_zone or default_zone
+        when = item.scheduled_for
+        if when is not None:
+            try:
+                when = timezone.localtime(when, zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                zone = "UTC"
+                when = when.astimezone(datetime.UTC).replace(tzinfo=None)
+        return {"time_zone": zone, "scheduled_for": when}
+
     def clean(self):
         cleaned = super().clean()
         when, zone = cleaned.get("scheduled_for"), cleaned.get("time_zone")

@@ -127,7 +127,8 @@ def content_item_schedule(*, item: ContentItem, when) -> ContentItem:
     was_public = item.is_public
     item.status = ContentItem.Status.SCHEDULED
     item.scheduled_for = when
-    item.save(update_fields=["status", "scheduled_for", "updated_at"])
+    item.scheduled_time_zone = getattr(when.tzinfo, "key", "")
+    item.save(update_fields=["status", "scheduled_for", "scheduled_time_zone", "updated_at"])
     _invalidate_public(item, was_public=was_public)
     return item
 

@@ -68,10 +68,7 @@ def library_item(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.content_item_get_for_user(user=request.user, item_id=item_id)
     form = ContentItemForm(request.POST or None, instance=item)
     schedule = ScheduleForm(
-        initial={
-            "time_zone": request.user.time_zone,
-            "scheduled_for": item.scheduled_for,
-        }
+        initial=ScheduleForm.initial_for(item, default_zone=request.user.time_zone)
     )
     if request.method == "POST" and form.is_valid():
         try:
