@@ -10,6 +10,8 @@ from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import LongSelect
+
 from .legal import terms_accept
 from .models import (
     ApiKey,
@@ -124,12 +126,15 @@ class ProfileForm(forms.ModelForm):
         label=_("Avatar"),
         required=False,
         help_text=_("A JPEG, PNG, WebP or GIF image, 5 MB at most. We crop it to a square."),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
-        ),
+        # A plain file input: the current avatar is shown as a picture above the form, not
+        # as a stored file name that runs off a phone's screen.
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
+    remove_avatar = forms.BooleanField(label=_("Remove my avatar"), required=False)
 
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=time_zone_choices, widget=LongSelect
+    )
 
     class Meta:
         model = User
@@ -138,8 +143,8 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Lets the file input offer "Clear" for the current avatar.
-        self.fields["avatar"].initial = self.instance.avatar or None
+        if not self.instance.avatar:
+            del self.fields["remove_avatar"]
 
     def clean_handle(self):
         value = self.cleaned_data.get("handle", "")

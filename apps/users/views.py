@@ -80,7 +80,7 @@ def settings_profile(request: HttpRequest) -> HttpResponse:
                 bio=form.cleaned_data["bio"],
                 time_zone=form.cleaned_data["time_zone"],
                 avatar=form.cleaned_data.get("avatar"),
-                remove_avatar=request.POST.get("avatar-clear") == "on",
+                remove_avatar=form.cleaned_data.get("remove_avatar", False),
             )
         except ValidationError as exc:
             form_add_service_errors(form, exc)

@@ -15,6 +15,7 @@ def test_landing_log_in_as_the_demo_creator_and_see_the_dashboard(page, live_ser
     expect(page.get_by_role("heading", level=1)).to_contain_text("Post more")
     expect(page.get_by_role("heading", name="Plans")).to_be_visible()
 
+    page.get_by_text("Menu").click()  # a phone: the links fold into a menu
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     page.get_by_label("Email").fill("demo@huntaze.local")

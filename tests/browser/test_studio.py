@@ -31,7 +31,8 @@ def _log_in(page, live_server):
 def test_write_a_caption_edit_it_and_save_it(page, live_server, azure_live):
     azure_live.script(Scripted(text="Golden hour, golden mood ✨"))
     _log_in(page, live_server)
-    page.get_by_role("link", name="Studio").first.click()
+    page.get_by_text("Menu").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Studio").click()
     page.get_by_label("What do you need?").select_option("caption")
     page.get_by_label("Your request").fill("Caption for my sunset beach shoot")
     page.get_by_role("button", name="Write it").click()

@@ -246,9 +246,9 @@ def test_the_avatar_can_be_removed(user_client, user, django_capture_on_commit_c
     _profile(user_client, user=user, avatar=upload)
     user.refresh_from_db()
     stored = user.avatar.name
-    assert 'name="avatar-clear"' in user_client.get("/settings/profile/").content.decode()
+    assert 'name="remove_avatar"' in user_client.get("/settings/profile/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = _profile(user_client, user=user, **{"avatar-clear": "on"})
+        response = _profile(user_client, user=user, remove_avatar="on")
     assert response.status_code == 302
     user.refresh_from_db()
     assert not user.avatar

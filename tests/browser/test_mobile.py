@@ -1,0 +1,106 @@
+"""Every logged-in page fits a 390 px phone, and the main menu folds and unfolds."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
+
+from apps.content.library.services import content_item_create
+from apps.users.models import User
+from apps.users.services import DEMO_PASSWORD, avatar_process, demo_users_seed, user_update_profile
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LOGGED_IN_PAGES = [
+    "/dashboard/",
+    "/studio/",
+    "/studio/chat/",
+    "/content/",
+    "/content/{item}/",
+    "/billing/",
+    "/settings/profile/",
+    "/settings/persona/",
+    "/settings/links/",
+    "/settings/api-keys/",
+    "/settings/security/",
+    "/settings/privacy/",
+]
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (300, 300), (200, 120, 80)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _overflow(page) -> int:
+    """How far the page is wider than the screen, in CSS pixels."""
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def test_every_logged_in_page_fits_a_phone(page, live_server):
+    demo_users_seed()
+    creator = User.objects.get(handle="demo")
+    # An avatar with a long stored name used to push the profile form off the screen.
+    upload = SimpleUploadedFile("me.png", _png(), content_type="image/png")
+    user_update_profile(
+        user=creator,
+        name=creator.name,
+        handle=creator.handle,
+        bio=creator.bio,
+        avatar=avatar_process(upload=upload),
+    )
+    item = content_item_create(user=creator, kind="post", title="A title", body="Text " * 80)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill("demo@huntaze.local")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+
+    too_wide = {}
+    for path in LOGGED_IN_PAGES:
+        page.goto(live_server.url + path.format(item=item.pk))
+        overflow = _overflow(page)
+        if overflow > 0:
+            too_wide[path] = overflow
+        # The header is one line: the brand and the menu button.
+        header = page.locator(".site-header").bounding_box()
+        assert header["height"] < 90, f"{path}: the header wraps ({header['height']} px)"
+    assert too_wide == {}
+
+
+def test_the_menu_opens_closes_and_shows_every_link(page, live_server):
+    demo_users_seed()
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill("demo@huntaze.local")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+
+    nav = page.get_by_role("navigation", name="Main")
+    library = nav.get_by_role("link", name="Library")
+    expect(library).to_be_hidden()
+    menu = page.get_by_text("Menu")
+    menu.click()
+    for name in ("Dashboard", "Studio", "Library", "Billing", "Settings"):
+        expect(nav.get_by_role("link", name=name)).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(library).to_be_hidden()
+    # Keyboard: the menu button opens with Enter, and the links follow it.
+    menu.focus()
+    page.keyboard.press("Enter")
+    expect(library).to_be_visible()
+    library.click()
+    expect(page).to_have_url(re.compile(r"/content/$"))
+
+    # On a wide screen there is no menu button: the links are in the header.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(page.get_by_text("Menu")).to_be_hidden()
+    expect(nav.get_by_role("link", name="Studio")).to_be_visible()
