@@ -46,6 +46,8 @@ urlpatterns = [
         users_views.confirm_login_code,
         name="account_confirm_login_code",
     ),
+    # apps/users — allauth's sign-up, with the role picked in advance (?role=fan)
+    path("accounts/signup/", users_views.signup, name="account_signup"),
     # django-allauth (templates in templates/account, adapters in apps/users/adapters.py)
     path("accounts/", include("allauth.urls")),
     # apps/users — onboarding after sign-up

@@ -1,4 +1,5 @@
 from allauth.account.views import ConfirmLoginCodeView
+from allauth.account.views import SignupView as AllauthSignupView
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
@@ -26,6 +27,7 @@ from .forms import (
 )
 from .legal import TERMS_VERSION
 from .limits import max_links_for
+from .models import User
 
 
 @login_required
@@ -224,6 +226,21 @@ def settings_security(request: HttpRequest) -> HttpResponse:
         "events": selectors.security_event_list_for_user(user=request.user),
     }
     return render(request, "users/settings_security.html", context)
+
+
+class SignupWithRoleView(AllauthSignupView):
+    """allauth's sign-up, with the role picked in advance by ?role=fan (from a Follow
+    button) or ?role=creator."""
+
+    def get_initial(self) -> dict:
+        initial = super().get_initial()
+        role = self.request.GET.get("role")
+        if role in User.Role.values:
+            initial["role"] = role
+        return initial
+
+
+signup = SignupWithRoleView.as_view()
 
 
 class ConfirmLoginCodeLinkView(ConfirmLoginCodeView):

@@ -1,5 +1,7 @@
 """Fans' pages: /@handle/, posts, tracked links, caching, sitemap, robots, follows, feed."""
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -14,7 +16,7 @@ from apps.content.library.services import (
 from apps.content.public.selectors import POSTS_PER_PAGE
 from apps.users.models import Follow, User
 from apps.users.services import link_create, user_suspend, user_update_profile
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -219,7 +221,7 @@ def test_fans_follow_creators_and_read_their_feed(client, creator):
     client.force_login(fan)
     assert client.get("/@luna/follow/").status_code == 200
     response = client.post("/@luna/follow/")
-    assert response["Location"] == "/feed/"
+    assert response["Location"] == "/@luna/"
     assert Follow.objects.filter(follower=fan, creator=creator).exists()
     _post(creator, "For my followers")
     _post(UserFactory(handle="stranger"), "Not followed")
@@ -229,9 +231,67 @@ def test_fans_follow_creators_and_read_their_feed(client, creator):
     assert "You follow nobody yet" in client.get("/feed/").content.decode()
 
 
-def test_following_needs_an_account(client, creator):
-    response = client.post("/@luna/follow/")
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+def test_following_needs_an_account_and_is_made_once_logged_in(client, creator):
+    fan = UserFactory(role=User.Role.FAN, handle=None)
+    response = client.get("/@luna/follow/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/signup/?next=%2F%40luna%2F&role=fan"
+    signup = client.get(response["Location"]).content.decode()
+    assert re.search(r'value="fan"[^>]*checked', signup)  # fans need no handle
+    assert "we will follow them for you" in signup
+    # Already has an account: logs in instead, and the follow is made.
+    response = client.post(
+        "/accounts/login/?next=/%40luna/", {"login": fan.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == "/@luna/"
+    assert Follow.objects.filter(follower=fan, creator=creator).exists()
+    assert "Following" in client.get("/@luna/follow/button/").content.decode()
+
+
+def test_a_new_fan_who_clicked_follow_follows_once_signed_up_and_confirmed(client, creator):
+    from django.core import mail
+
+    client.get("/@luna/follow/")
+    response = client.post(
+        "/accounts/signup/?next=/%40luna/",
+        {
+            "role": "fan",
+            "email": "newfan@example.com",
+            "password1": "a-long-and-unusual-passphrase-42",
+            "password2": "a-long-and-unusual-passphrase-42",
+            "accept_terms": "on",
+        },
+    )
+    assert response.status_code == 302
+    link = re.search(r"http://testserver(/accounts/confirm-email/[^\s]+)", mail.outbox[-1].body)
+    response = client.post(link.group(1))
+    fan = User.objects.get(email="newfan@example.com")
+    assert fan.handle is None
+    assert Follow.objects.filter(follower=fan, creator=creator).exists()
+
+
+def test_the_cached_page_gets_each_visitor_s_own_follow_button(client, creator):
+    fan = UserFactory(role=User.Role.FAN, handle=None)
+    Follow.objects.create(follower=fan, creator=creator)
+    client.get("/@luna/")  # cached, the same for everyone
+    page = client.get("/@luna/").content.decode()
+    assert 'data-src="/@luna/follow/button/"' in page
+    assert "Following" not in page
+    anonymous = client.get("/@luna/follow/button/")
+    assert anonymous["Cache-Control"] == "private, no-store"
+    html = anonymous.content.decode()
+    assert 'href="/@luna/follow/"' in html and "1 follower" in html
+    client.force_login(fan)
+    html = client.get("/@luna/follow/button/").content.decode()
+    assert "Following" in html and 'action="/@luna/unfollow/"' in html
+    # One click, in place: unfollow, then follow again.
+    html = client.post("/@luna/unfollow/", headers={"HX-Request": "true"}).content.decode()
+    assert 'action="/@luna/follow/"' in html and "0 followers" in html
+    html = client.post("/@luna/follow/", headers={"HX-Request": "true"}).content.decode()
+    assert "Following" in html and "1 follower" in html
+    client.force_login(creator)
+    own = client.get("/@luna/follow/button/").content.decode()
+    assert "Follow</" not in own and "1 follower" in own  # no button on one's own page
 
 
 def test_cached_pages_keep_the_security_headers_and_skip_the_session(client, creator):

@@ -74,6 +74,10 @@ def public_link_get(*, creator: User, link_id) -> Link:
     return link
 
 
+def follower_count(*, creator: User) -> int:
+    return Follow.objects.filter(creator=creator).count()
+
+
 def follow_exists(*, follower: User, creator: User) -> bool:
     return Follow.objects.filter(follower=follower, creator=creator).exists()
 

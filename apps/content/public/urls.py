@@ -9,5 +9,6 @@ urlpatterns = [
     path("p/<slug:slug>/", views.post_page, name="public_post"),
     path("l/<uuid:link_id>/", views.link_redirect, name="public_link"),
     path("follow/", views.follow, name="public_follow"),
+    path("follow/button/", views.follow_button, name="public_follow_button"),
     path("unfollow/", views.unfollow, name="public_unfollow"),
 ]

@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -162,26 +164,70 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 # Follows and feed ------------------------------------------------------------------------
 
 
-@login_required
+# Set when someone who is not logged in asks to follow: the follow is made as soon as they
+# log in or finish signing up, in this browser (see receivers.follow_after_login).
+FOLLOW_AFTER_LOGIN = "follow_after_login"
+
+
 @require_http_methods(["GET", "POST"])
 def follow(request: HttpRequest, handle: str) -> HttpResponse:
+    """Follow a creator. With htmx, the page's button posts here and is swapped for the
+    new state; without it, a GET shows a confirmation form. Visitors who are not logged in
+    are sent to sign up (or log in), and the follow is made when they are in."""
     creator = selectors.public_creator_get(handle=handle)
-    following = selectors.follow_exists(follower=request.user, creator=creator)
+    if not request.user.is_authenticated:
+        request.session[FOLLOW_AFTER_LOGIN] = creator.handle
+        messages.info(
+            request,
+            _("Sign up or log in to follow @%(handle)s: we will follow them for you.")
+            % {"handle": creator.handle},
+        )
+        target = reverse("public_page", args=[creator.handle])
+        return redirect(f"{reverse('account_signup')}?{urlencode({'next': target, 'role': 'fan'})}")
     if request.method == "POST":
         try:
             follow_create(follower=request.user, creator=creator)
         except ValidationError as exc:
+            if request.htmx:
+                return _follow_button(request, creator, error=" ".join(exc.messages))
             messages.error(request, " ".join(exc.messages))
             return redirect("public_page", handle=creator.handle)
+        if request.htmx:
+            return _follow_button(request, creator)
         messages.success(
             request,
             _("You follow @%(handle)s. New posts show up in your feed.")
             % {"handle": creator.handle},
         )
-        return redirect("feed")
+        return redirect("public_page", handle=creator.handle)
+    following = selectors.follow_exists(follower=request.user, creator=creator)
     return render(
         request, "content/public/follow.html", {"creator": creator, "following": following}
     )
+
+
+@require_GET
+def follow_button(request: HttpRequest, handle: str) -> HttpResponse:
+    """The follow button as this visitor should see it: the cached page holds a generic
+    one, and htmx swaps this in (Following, Follow, or Follow through sign-up)."""
+    creator = selectors.public_creator_get(handle=handle)
+    return _follow_button(request, creator)
+
+
+def _follow_button(request: HttpRequest, creator, *, error: str = "") -> HttpResponse:
+    user = request.user
+    context = {
+        "creator": creator,
+        "is_self": user.is_authenticated and user.pk == creator.pk,
+        "following": user.is_authenticated
+        and selectors.follow_exists(follower=user, creator=creator),
+        "follower_count": selectors.follower_count(creator=creator),
+        "error": error,
+    }
+    response = render(request, "content/public/_follow_button.html", context)
+    response["Cache-Control"] = "private, no-store"
+    patch_vary_headers(response, ("Cookie",))
+    return response
 
 
 @require_POST
@@ -189,6 +235,8 @@ def follow(request: HttpRequest, handle: str) -> HttpResponse:
 def unfollow(request: HttpRequest, handle: str) -> HttpResponse:
     creator = selectors.followed_creator_get(handle=handle)
     follow_delete(follower=request.user, creator=creator)
+    if request.htmx:
+        return _follow_button(request, creator)
     messages.success(request, _("You no longer follow @%(handle)s.") % {"handle": creator.handle})
     return redirect("feed")
 
