@@ -45,6 +45,17 @@ class Media(models.Model):
         return self.name
 
 
+class LiveContentManager(models.Manager):
+    """Items not in the trash: what every page, feed and task sees."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class AllContentManager(models.Manager):
+    """Every item, the trash included: for undo, the purge and the privacy export."""
+
+
 class ContentItem(models.Model):
     """A piece of a creator's content: a draft from the studio, a scheduled or published post."""
 
@@ -78,11 +89,17 @@ class ContentItem(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     moderated_at = models.DateTimeField(null=True, blank=True)
     moderation_reason = models.CharField(_("moderation reason"), max_length=300, blank=True)
+    # Deleted by its creator, who may still undo it; purged for good after TRASH_DAYS.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = LiveContentManager()
+    all_objects = AllContentManager()
+
     class Meta:
         ordering = ("-updated_at",)
+        base_manager_name = "all_objects"
         verbose_name = _("content item")
         verbose_name_plural = _("content items")
         indexes = [

@@ -47,7 +47,8 @@ class PersonalData:
     order: str = "pk"
 
     def rows(self, user: User) -> models.QuerySet:
-        return self.model._default_manager.filter(**{self.owner: user.pk}).order_by(self.order)
+        # The base manager: every row, those a default manager hides (a trash) included.
+        return self.model._base_manager.filter(**{self.owner: user.pk}).order_by(self.order)
 
     def exported_fields(self) -> list[models.Field]:
         concrete = list(self.model._meta.concrete_fields)
@@ -103,13 +104,13 @@ def personal_data_erase(user: User) -> None:
     for entry in sorted(_registry, key=lambda e: e.erase != ANONYMISE):
         if entry.model is User:
             continue
-        rows = entry.model._default_manager.filter(**{entry.owner: user.pk})
+        rows = entry.model._base_manager.filter(**{entry.owner: user.pk})
         if entry.erase == ANONYMISE:
             rows.update(**{entry.owner: None})
         else:
             rows.delete()
         for column in entry.also_points_at_users:
-            entry.model._default_manager.filter(**{column: user.pk}).update(**{column: None})
+            entry.model._base_manager.filter(**{column: user.pk}).update(**{column: None})
 
 
 def _avatar(user: User) -> Iterable[tuple[Storage, str]]:

@@ -428,6 +428,7 @@ CELERY_BEAT_SCHEDULE = {
     "health-probe": {"task": "apps.analytics.tasks.health_probe", "schedule": 60.0},
     "publish-due": {"task": "apps.content.tasks.publish_due", "schedule": 60.0},
     "generation-requeue": {"task": "apps.content.tasks.generation_requeue", "schedule": 60.0},
+    "trash-purge": {"task": "apps.content.tasks.trash_purge", "schedule": 24 * 3600.0},
     "data-exports-expire": {"task": "apps.users.tasks.data_exports_expire", "schedule": 3600.0},
     "data-exports-requeue": {"task": "apps.users.tasks.data_exports_requeue", "schedule": 60.0},
     "reconcile-subscriptions": {

@@ -65,6 +65,50 @@ def test_create_edit_duplicate_delete(user_client, user):
     assert list(ContentItem.objects.values_list("pk", flat=True)) == [copy.pk]
 
 
+def test_delete_asks_first_and_can_be_undone(
+    user_client, user, client, django_capture_on_commit_callbacks
+):
+    from apps.content.library.services import (
+        content_item_publish,
+        content_trash_purge,
+    )
+
+    item = _item(user, title="Beach day")
+    with django_capture_on_commit_callbacks(execute=True):
+        content_item_publish(item=item)
+    page = user_client.get(f"/content/{item.pk}/").content.decode()
+    assert "Delete…</summary>" in page and "Yes, delete it" in page  # a confirmation step
+    public = f"/@{user.handle}/p/{item.slug}/"
+    assert client.get(public).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = user_client.post(f"/content/{item.pk}/action/", {"action": "delete"})
+    assert response["Location"] == "/content/"
+    assert client.get(public).status_code == 404  # off the page at once
+    library = user_client.get("/content/").content.decode()
+    assert "“Beach day” is deleted." in library and f"/content/{item.pk}/restore/" in library
+    assert "Beach day</a>" not in library
+    assert "is deleted" not in user_client.get("/content/").content.decode()  # offered once
+    assert user_client.get(f"/content/{item.pk}/").status_code == 404
+
+    # Another creator cannot bring it back.
+    other = UserFactory()
+    user_client.force_login(other)
+    assert user_client.post(f"/content/{item.pk}/restore/").status_code == 404
+    user_client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = user_client.post(f"/content/{item.pk}/restore/")
+    assert response["Location"] == f"/content/{item.pk}/"
+    assert client.get(public).status_code == 200  # back on the page as it was
+
+    # Deleted again and left for 30 days: purged for good.
+    user_client.post(f"/content/{item.pk}/action/", {"action": "delete"})
+    assert content_trash_purge() == 0
+    later = timezone.now() + datetime.timedelta(days=31)
+    assert content_trash_purge(now=later) == 1
+    assert not ContentItem.all_objects.filter(pk=item.pk).exists()
+
+
 def test_empty_text_is_refused(user_client, user):
     response = user_client.post("/content/new/", {"kind": "post", "title": "x", "body": ""})
     assert response.status_code == 400

@@ -274,7 +274,7 @@ def test_deleting_my_account_erases_every_row_file_page_and_subscription(
     assert "_auth_user_id" not in client.session
     assert not User.objects.filter(pk=user_id).exists()
     for entry in privacy.personal_data_registry():
-        rows = entry.model._default_manager.filter(**{entry.owner: user_id})
+        rows = entry.model._base_manager.filter(**{entry.owner: user_id})
         assert not rows.exists(), entry.model._meta.label
     # The ledger keeps its cost, anonymised.
     assert UsageRecord.objects.get(user=None).cost_usd == ledger_cost

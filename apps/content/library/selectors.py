@@ -50,3 +50,12 @@ def content_scheduled(*, user, limit: int = RECENT_LIST_LENGTH) -> list[ContentI
             "scheduled_for"
         )[:limit]
     )
+
+
+def content_trashed_get(*, user, item_id) -> ContentItem | None:
+    """The user's own item in the trash, or None."""
+    return (
+        ContentItem.all_objects.filter(user=user, pk=item_id, deleted_at__isnull=False)
+        .only(*_LIST_FIELDS)
+        .first()
+    )

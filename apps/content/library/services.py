@@ -146,6 +146,43 @@ def content_item_set_status(*, item: ContentItem, status: str) -> ContentItem:
     return item
 
 
+# How long a deleted item can be brought back before it is purged for good.
+TRASH_DAYS = 30
+
+
+@transaction.atomic
+def content_item_trash(*, item: ContentItem) -> ContentItem:
+    """Delete an item so that it can still be undone: it leaves every page, feed and
+    schedule at once, and is purged after TRASH_DAYS (content_trash_purge)."""
+    was_public = item.is_public
+    item.deleted_at = timezone.now()
+    item.save(update_fields=["deleted_at", "updated_at"])
+    _invalidate_public(item, was_public=was_public)
+    return item
+
+
+@transaction.atomic
+def content_item_restore(*, item: ContentItem) -> ContentItem:
+    """Undo a delete: the item comes back as it was (a published post to the page)."""
+    item.deleted_at = None
+    item.save(update_fields=["deleted_at", "updated_at"])
+    _invalidate_public(item, was_public=item.is_public)
+    return item
+
+
+def content_trash_purge(*, now=None) -> int:
+    """Delete for good the items in the trash for more than TRASH_DAYS (beat, daily)."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=TRASH_DAYS)
+    purged = 0
+    for item in ContentItem.all_objects.filter(deleted_at__lt=cutoff).select_related(
+        "user", "media"
+    ):
+        with transaction.atomic():
+            content_item_remove(item=item)
+        purged += 1
+    return purged
+
+
 @transaction.atomic
 def content_item_remove(*, item: ContentItem) -> None:
     was_public = item.is_public

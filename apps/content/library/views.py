@@ -32,7 +32,11 @@ def library(request: HttpRequest) -> HttpResponse:
     page = Paginator(items, selectors.LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    undo = request.session.pop(UNDO_SESSION_KEY, None)
     context = {
+        "undo_item": selectors.content_trashed_get(user=request.user, item_id=undo)
+        if undo
+        else None,
         "filters": filters,
         "page": page,
         "query": query.urlencode(),
@@ -40,6 +44,21 @@ def library(request: HttpRequest) -> HttpResponse:
         "filtered": any(request.GET.get(name) for name in ("q", "kind", "status")),
     }
     return render(request, "content/library/library.html", context)
+
+
+UNDO_SESSION_KEY = "library_undo"
+
+
+@require_POST
+@creator_required
+def library_restore(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Undo a delete."""
+    item = selectors.content_trashed_get(user=request.user, item_id=item_id)
+    if item is None:
+        raise Http404
+    services.content_item_restore(item=item)
+    messages.success(request, _("Brought back."))
+    return redirect("library_item", item_id=item.pk)
 
 
 @creator_required
@@ -114,8 +133,9 @@ def library_action(request: HttpRequest, item_id: int) -> HttpResponse:
             messages.success(request, _("Copied as a new draft."))
             return redirect("library_item", item_id=copy.pk)
         elif action == "delete":
-            services.content_item_remove(item=item)
-            messages.success(request, _("Deleted."))
+            services.content_item_trash(item=item)
+            # The library offers to undo it, once, on the next page it shows.
+            request.session[UNDO_SESSION_KEY] = item.pk
             return redirect("library")
         else:
             messages.error(request, _("Unknown action."))
