@@ -150,6 +150,7 @@ print(json.dumps({
     "csrf_secure": settings.CSRF_COOKIE_SECURE,
     "static": settings.STORAGES["staticfiles"]["BACKEND"],
     "proxies": settings.ALLAUTH_TRUSTED_PROXY_COUNT,
+    "site": settings.SITE_URL,
 }))
 """
 
@@ -172,6 +173,7 @@ def test_production_trusts_the_load_balancer_and_secures_cookies():
         "csrf_secure": True,
         "static": "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "proxies": 1,  # the log-in limits see the client behind the balancer
+        "site": "https://huntaze.example.com",  # links name the site, not 127.0.0.1
     }
 
 
@@ -243,3 +245,15 @@ def test_one_trusted_proxies_setting_feeds_the_app_and_gunicorn(value, count, ne
     config = Config()
     config.set("forwarded_allow_ips", conf["forwarded_allow_ips"])  # gunicorn accepts it
     assert config.forwarded_allow_ips
+
+
+@pytest.mark.django_db
+def test_migrate_names_the_site_after_site_url(settings):
+    from django.contrib.sites.models import Site
+
+    from apps.users.apps import site_sync
+
+    settings.SITE_URL = "https://huntaze.example.com"
+    site_sync(sender=None)
+    site = Site.objects.get(pk=settings.SITE_ID)
+    assert (site.domain, site.name) == ("huntaze.example.com", "Huntaze")

@@ -18,6 +18,9 @@ from .base import env  # noqa: E402
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# Absolute links (e-mails, og:url, sitemaps, robots.txt) name the site, never the embedded
+# 127.0.0.1 default: SITE_URL, or the first allowed host over HTTPS.
+SITE_URL = env("SITE_URL", default="https://" + ALLOWED_HOSTS[0].lstrip("."))
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # The load balancer terminates TLS and says so in X-Forwarded-Proto.
