@@ -35,6 +35,8 @@ class Media(models.Model):
     height = models.PositiveIntegerField()
     size = models.PositiveIntegerField()
     is_public = models.BooleanField(default=False)
+    # What the image shows, for screen readers and when it does not load.
+    alt_text = models.CharField(_("description"), max_length=250, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib import messages
@@ -45,6 +46,16 @@ class HandleField(forms.CharField):
         )
         super().__init__(**kwargs)
         self.widget.attrs.update({"autocapitalize": "none", "autocomplete": "off"})
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's log-in form in the site's words, with labels rather than placeholders."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("E-mail address")
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Keep me logged in on this device")
 
 
 class SignupForm(AllauthSignupForm):

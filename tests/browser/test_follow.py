@@ -22,9 +22,9 @@ def test_a_fan_follows_in_one_click_and_the_cached_page_shows_it(page, live_serv
     expect(box).to_contain_text("0 followers")
 
     page.goto(live_server.url + "/accounts/login/?next=/%40demo/")
-    page.get_by_label("Email").fill(fan.email)
+    page.get_by_label("E-mail address").fill(fan.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(re.compile(r"/@demo/$"))
     follow = box.get_by_role("button", name="Follow")
     expect(follow).to_be_visible()

@@ -18,9 +18,9 @@ def test_landing_log_in_as_the_demo_creator_and_see_the_dashboard(page, live_ser
     page.get_by_text("Menu").click()  # a phone: the links fold into a menu
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    page.get_by_label("Email").fill("demo@huntaze.local")
+    page.get_by_label("E-mail address").fill("demo@huntaze.local")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome back, Demo Creator")
@@ -34,8 +34,8 @@ def test_landing_log_in_as_the_demo_creator_and_see_the_dashboard(page, live_ser
 def test_wrong_password_is_explained_next_to_the_form(page, live_server):
     demo_users_seed()
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill("demo@huntaze.local")
+    page.get_by_label("E-mail address").fill("demo@huntaze.local")
     page.get_by_label("Password").fill("not-the-password")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("not correct")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))

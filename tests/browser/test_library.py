@@ -18,9 +18,9 @@ def test_delete_asks_then_undo_brings_the_post_back(page, live_server):
     creator = User.objects.get(handle="demo")
     item = content_item_create(user=creator, kind="post", title="Keep me", body="Almost lost")
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill("demo@huntaze.local")
+    page.get_by_label("E-mail address").fill("demo@huntaze.local")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
     page.goto(live_server.url + f"/content/{item.pk}/")

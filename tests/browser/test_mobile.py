@@ -59,9 +59,9 @@ def test_every_logged_in_page_fits_a_phone(page, live_server):
     )
     item = content_item_create(user=creator, kind="post", title="A title", body="Text " * 80)
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill("demo@huntaze.local")
+    page.get_by_label("E-mail address").fill("demo@huntaze.local")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
     too_wide = {}
@@ -79,9 +79,9 @@ def test_every_logged_in_page_fits_a_phone(page, live_server):
 def test_the_menu_opens_closes_and_shows_every_link(page, live_server):
     demo_users_seed()
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill("demo@huntaze.local")
+    page.get_by_label("E-mail address").fill("demo@huntaze.local")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
     nav = page.get_by_role("navigation", name="Main")

@@ -22,9 +22,9 @@ def azure_live(settings):
 def _log_in(page, live_server):
     demo_users_seed()
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill("demo@huntaze.local")
+    page.get_by_label("E-mail address").fill("demo@huntaze.local")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
 

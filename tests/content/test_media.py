@@ -278,3 +278,28 @@ def test_public_images_are_served_without_s3_and_debug_off(
     assert client.get("/media/public/media/nothing-here.webp").status_code == 404
     sneaky = client.get("/media/public/..%2Fprivate%2F" + item.media.name.split("/")[-1])
     assert sneaky.status_code in (400, 404)
+
+
+def test_a_post_image_gets_a_description_fans_screen_readers_read(
+    user_client, user, item, client, django_capture_on_commit_callbacks
+):
+    from apps.content.library.services import content_item_publish
+
+    upload = _png()
+    response = user_client.post(
+        f"/content/{item.pk}/image/", {"image": upload, "alt_text": "Luna on the beach at dusk"}
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.media.alt_text == "Luna on the beach at dusk"
+    with django_capture_on_commit_callbacks(execute=True):
+        content_item_publish(item=item)
+    assert 'alt="Luna on the beach at dusk"' in client.get(f"/@{user.handle}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        user_client.post(
+            f"/content/{item.pk}/image/", {"action": "describe", "alt_text": "Sunset, two dogs"}
+        )
+    page = client.get(f"/@{user.handle}/p/{item.slug}/").content.decode()
+    assert 'alt="Sunset, two dogs"' in page  # the cached page was refreshed
+    edit = user_client.get(f"/content/{item.pk}/").content.decode()
+    assert 'value="Sunset, two dogs"' in edit and "What the image shows" in edit

@@ -136,3 +136,20 @@ def test_the_favicon_has_an_address_browsers_ask_for(client):
     assert response.status_code == 301
     assert response["Location"].endswith(".svg")
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_404_and_500_pages_look_like_the_site(client, settings):
+    response = client.get("/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "This page does not exist" in html and "site-header" in html
+    assert "<title>Page not found · Huntaze</title>" in html
+    french = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Cette page n\u2019existe pas" in french
+
+    client.raise_request_exception = False
+    settings.ROOT_URLCONF = "tests.sentry_urls"
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html and "huntaze.css" in html

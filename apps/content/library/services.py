@@ -195,10 +195,25 @@ def content_item_remove(*, item: ContentItem) -> None:
 
 
 @transaction.atomic
-def content_item_attach_image(*, item: ContentItem, upload) -> ContentItem:
+def content_item_describe_image(*, item: ContentItem, alt_text: str) -> ContentItem:
+    """Say what the post's image shows (its alt text)."""
+    if item.media is None:
+        raise ValidationError(_("This post has no image to describe."))
+    item.media.alt_text = alt_text.strip()[:250]
+    item.media.save(update_fields=["alt_text"])
+    if item.is_public:
+        transaction.on_commit(lambda: public_cache_invalidate(item.user.handle))
+    return item
+
+
+@transaction.atomic
+def content_item_attach_image(*, item: ContentItem, upload, alt_text: str = "") -> ContentItem:
     """Give a post its image (replacing any previous one)."""
     old = item.media
     item.media = media_create(user=item.user, upload=upload)
+    if alt_text.strip():
+        item.media.alt_text = alt_text.strip()[:250]
+        item.media.save(update_fields=["alt_text"])
     item.save(update_fields=["media", "updated_at"])
     if item.is_public:
         _invalidate_public(item, was_public=True)

@@ -154,12 +154,21 @@ def library_image(request: HttpRequest, item_id: int) -> HttpResponse:
         services.content_item_detach_image(item=item)
         messages.success(request, _("Image removed."))
         return redirect("library_item", item_id=item.pk)
+    alt_text = request.POST.get("alt_text", "")
+    if request.POST.get("action") == "describe":
+        try:
+            services.content_item_describe_image(item=item, alt_text=alt_text)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Image description saved."))
+        return redirect("library_item", item_id=item.pk)
     upload = request.FILES.get("image")
     if upload is None:
         messages.error(request, _("Choose an image to upload."))
         return redirect("library_item", item_id=item.pk)
     try:
-        services.content_item_attach_image(item=item, upload=upload)
+        services.content_item_attach_image(item=item, upload=upload, alt_text=alt_text)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         form = ContentItemForm(instance=item)

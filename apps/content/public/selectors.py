@@ -47,6 +47,7 @@ def public_posts_page(*, creator: User, number: int) -> Page:
             "media__is_public",
             "media__width",
             "media__height",
+            "media__alt_text",
         )
     )
     paginator = Paginator(posts, POSTS_PER_PAGE)
