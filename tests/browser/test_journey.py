@@ -39,3 +39,14 @@ def test_wrong_password_is_explained_next_to_the_form(page, live_server):
     page.get_by_role("button", name="Log in", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("not correct")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
+
+def test_the_api_docs_open_without_breaking_the_content_security_policy(page, live_server):
+    demo_users_seed()
+    page.goto(live_server.url + "/accounts/login/?next=/api/docs/")
+    page.get_by_label("E-mail address").fill("demo@huntaze.local")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/api/docs/$"))
+    expect(page.locator(".swagger-ui .title")).to_contain_text("Huntaze")
+    # The page fixture fails the test on any console error, CSP refusals included.
