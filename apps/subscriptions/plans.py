@@ -4,7 +4,7 @@ on every AI request and link change)."""
 import time
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 _COLUMNS = (
     "key",
@@ -23,11 +23,11 @@ _COLUMNS = (
 # Names are data, but the default ones are in the catalogue so pages can translate them.
 DEFAULT_PLANS = tuple(dict(zip(_COLUMNS, row, strict=True)) for row in (
     ("free", gettext_noop("Free"), 0, "", 0, 50, False, False, 5, 100,
-     "Try the studio and your page."),
+     gettext_noop("Try the studio and your page.")),
     ("pro", gettext_noop("Pro"), 2900, "huntaze_pro_monthly", 10, 1500, True, True, 25, 5000,
-     "For creators who post every day."),
+     gettext_noop("For creators who post every day.")),
     ("business", gettext_noop("Business"), 9900, "huntaze_business_monthly", 20, 10000, True,
-     True, 100, 50000, "For agencies and teams with several creators."),
+     True, 100, 50000, gettext_noop("For agencies and teams with several creators.")),
 ))  # fmt: skip
 
 
@@ -44,6 +44,16 @@ class PlanInfo:
     max_links: int
     media_mb: int
     pitch: str
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (the default plans' names are in the
+        catalogue; a name staff typed is shown as typed)."""
+        return gettext(self.name)
+
+    @property
+    def display_pitch(self) -> str:
+        return gettext(self.pitch)
 
     @property
     def price_month(self) -> str:

@@ -20,14 +20,32 @@
     return item;
   }
 
+  // The streamed answer gets the same "Save to library" form the page renders.
+  function addSave(bubbleItem, url) {
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    var save = document.createElement("form");
+    save.method = "post";
+    save.action = url;
+    save.className = "bubble-actions";
+    if (token) save.appendChild(token.cloneNode());
+    var saveButton = document.createElement("button");
+    saveButton.type = "submit";
+    saveButton.className = "link-button small";
+    saveButton.textContent = form.dataset.saveLabel || "Save to library";
+    save.appendChild(saveButton);
+    bubbleItem.appendChild(save);
+  }
+
   function stream(url, target, conversationUrl) {
     status.textContent = form.dataset.writing || "Writing…";
     var source = new EventSource(url);
     source.addEventListener("delta", function (event) {
       target.textContent += JSON.parse(event.data);
     });
-    source.addEventListener("done", function () {
+    source.addEventListener("done", function (event) {
       source.close();
+      var data = event.data ? JSON.parse(event.data) : {};
+      if (data.save_url) addSave(target, data.save_url);
       status.textContent = "";
       button.disabled = false;
       if (conversationUrl && window.location.pathname !== conversationUrl) {

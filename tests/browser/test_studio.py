@@ -30,6 +30,7 @@ def _log_in(page, live_server):
 
 def test_write_a_caption_edit_it_and_save_it(page, live_server, azure_live):
     azure_live.script(Scripted(text="Golden hour, golden mood ✨"))
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     _log_in(page, live_server)
     page.get_by_text("Menu").click()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Studio").click()
@@ -39,10 +40,27 @@ def test_write_a_caption_edit_it_and_save_it(page, live_server, azure_live):
 
     draft = page.get_by_label("Text")
     expect(draft).to_have_value("Golden hour, golden mood ✨")
-    expect(page.get_by_text("gpt-4o-mini")).to_be_visible()
+    details = page.locator(".draft-details summary")
+    expect(details).to_contain_text("gpt-4o-mini")  # folded into one small line
     assert page.url.endswith("/studio/")  # htmx swapped the result in place
+    expect(page.get_by_label("Title")).to_have_value("Golden hour, golden mood ✨")
+    # The recent drafts list now links to it.
+    expect(page.locator("#recent-drafts").get_by_role("link")).to_have_count(1)
 
+    count = page.locator(".char-count")
+    expect(count).to_contain_text("26 characters")
+    expect(count).to_contain_text("2,200 fit in an Instagram caption")
+    draft.fill("x" * 2201)
+    expect(count).to_contain_text("2,201 characters")
+    expect(count).to_have_class(re.compile("char-count-over"))
+    copy = page.locator("button[data-copy]")
+    expect(copy).to_have_text("Copy")
     draft.fill("Golden hour, golden mood ✨ New set Friday.")
+    copy.click()
+    expect(copy).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == (
+        "Golden hour, golden mood ✨ New set Friday."
+    )
     page.get_by_role("button", name="Save to library").click()
     expect(page.get_by_text("Draft saved to your library.")).to_be_visible()
     assert ContentItem.objects.get().body == "Golden hour, golden mood ✨ New set Friday."
@@ -55,12 +73,15 @@ def test_the_assistant_streams_its_answer(page, live_server, azure_live):
     page.get_by_label("Message").fill("When should I post my teaser?")
     page.get_by_role("button", name="Send").click()
     expect(page.locator(".bubble-user")).to_have_text("When should I post my teaser?")
-    expect(page.locator(".bubble-assistant")).to_have_text(
-        "Post your teaser at 7pm and pin it for a day."
-    )
+    answer = page.locator(".bubble-assistant")
+    expect(answer).to_contain_text("Post your teaser at 7pm and pin it for a day.")
     expect(page).to_have_url(re.compile(r"/studio/chat/\d+/$"))
     page.reload()
-    expect(page.locator(".bubble-assistant")).to_contain_text(
+    expect(answer).to_contain_text("Post your teaser at 7pm and pin it for a day.")
+    # The answer can be kept: "Save to library" makes it a draft.
+    answer.get_by_role("button", name="Save to library").click()
+    expect(page).to_have_url(re.compile(r"/content/\d+/$"))
+    expect(page.get_by_role("textbox", name="Text")).to_have_value(
         "Post your teaser at 7pm and pin it for a day."
     )
 

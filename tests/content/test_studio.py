@@ -52,6 +52,58 @@ def test_a_request_becomes_a_draft_with_its_figures(
     assert "Salt in my hair" in page
     assert "gpt-4o-mini" in page and "Why this model" in page and "fresh" in page
     assert 'http-equiv="refresh"' not in page  # finished: no more refreshing
+    # Titled from what it says, not from the request; counted against Instagram's limit;
+    # the figures folded into one "details" line.
+    assert job.item.title == "Salt in my hair, sun on my skin ☀️"
+    assert "2,200 fit in an Instagram caption" in page
+    assert '<details class="draft-details">' in page
+    assert "a short everyday task, so the fast model" in page
+    french = creator_client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "short everyday task" not in french
+
+
+def test_a_finished_job_refreshes_the_recent_drafts_with_links(
+    azure, creator_client, user, django_capture_on_commit_callbacks
+):
+    azure.script(Scripted(text="Night swim, city lights."))
+    assert "Your drafts will appear here" in creator_client.get("/studio/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = creator_client.post(
+            "/studio/", {"task": "caption", "prompt": "Night swim"}, headers={"HX-Request": "true"}
+        )
+    assert response.status_code == 200
+    job = GenerationJob.objects.get(user=user)
+    # The studio polls the job; the answer that shows it finished brings the list along.
+    html = creator_client.get(f"/studio/jobs/{job.pk}/", headers={"HX-Request": "true"}).content
+    html = html.decode()
+    item = job.item
+    assert 'id="recent-drafts" hx-swap-oob="true"' in html
+    assert f'href="/content/{item.pk}/"' in html and "Night swim, city lights." in html
+
+
+def test_a_chat_answer_is_saved_to_the_library_by_its_owner_only(creator_client, user):
+    from apps.content.models import ContentItem, Conversation
+
+    conversation = Conversation.objects.create(user=user, title="Ideas")
+    question = ChatMessage.objects.create(
+        conversation=conversation, role="user", content="Three post ideas?"
+    )
+    answer = ChatMessage.objects.create(
+        conversation=conversation, role="assistant", content="1. A poll\n2. A teaser"
+    )
+    page = creator_client.get(f"/studio/chat/{conversation.pk}/").content.decode()
+    assert f'action="/studio/chat/answers/{answer.pk}/save/"' in page
+    assert f"/studio/chat/answers/{question.pk}/save/" not in page
+    assert creator_client.post(f"/studio/chat/answers/{question.pk}/save/").status_code == 404
+    other = UserFactory(handle="other")
+    creator_client.force_login(other)
+    assert creator_client.post(f"/studio/chat/answers/{answer.pk}/save/").status_code == 404
+    creator_client.force_login(user)
+    response = creator_client.post(f"/studio/chat/answers/{answer.pk}/save/")
+    item = ContentItem.objects.get(user=user)
+    assert response["Location"] == f"/content/{item.pk}/"
+    assert (item.kind, item.status, item.title) == ("chatbot", "draft", "1. A poll")
+    assert item.body == "1. A poll\n2. A teaser"
 
 
 def test_htmx_gets_the_job_fragment_and_polls_until_done(creator_client, user):
@@ -197,12 +249,13 @@ def test_chat_streams_the_answer_with_server_sent_events(azure, creator_client, 
     stream = creator_client.get(data["stream_url"])
     assert stream["Content-Type"] == "text/event-stream"
     events = _sse_events(stream)
-    assert events[-1] == ("done", {})
+    assert events[-1][0] == "done"
     assert (
         "".join(text for name, text in events if name == "delta")
         == "Start with a poll, then a teaser."
     )
     answer = ChatMessage.objects.get(role="assistant")
+    assert events[-1] == ("done", {"save_url": f"/studio/chat/answers/{answer.pk}/save/"})
     assert answer.content == "Start with a poll, then a teaser." and answer.usage.status == "ok"
     # The history goes with the next question.
     creator_client.post(

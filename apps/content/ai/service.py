@@ -122,7 +122,7 @@ def _quota_exceeded(plan) -> QuotaExceeded:
             "You have used the %(count)s AI requests of your %(plan)s plan this month. "
             "Upgrade for more, or wait for next month."
         )
-        % {"count": plan.ai_requests_month, "plan": plan.name},
+        % {"count": plan.ai_requests_month, "plan": plan.display_name},
         upgrade_url=reverse("pricing"),
     )
 

@@ -61,3 +61,12 @@ TASK_HELP = {
     TaskType.COMPLIANCE: _("Check a text against platform rules"),
     TaskType.LONGFORM: _("A newsletter, calendar or long text"),
 }
+
+
+# Where a platform limits a type's length, the studio counts characters against it.
+TASK_CHAR_LIMITS: dict[str, tuple[int, str]] = {
+    TaskType.CAPTION: (2200, _("an Instagram caption")),
+    TaskType.POST: (2200, _("an Instagram post")),
+    TaskType.BIO: (150, _("an Instagram bio")),
+    TaskType.REPLY: (1000, _("an Instagram message")),
+}

@@ -24,3 +24,21 @@ def conversation_get_for_user(*, user, conversation_id: int) -> Conversation:
 
 def chat_messages(*, conversation: Conversation) -> list[ChatMessage]:
     return list(conversation.messages.all())
+
+
+def chat_answer_get_for_user(*, user, message_id: int) -> ChatMessage:
+    """One of the user's own assistant answers; 404 for anyone else's."""
+    return get_object_or_404(
+        ChatMessage.objects.select_related("conversation"),
+        pk=message_id,
+        role=ChatMessage.Role.ASSISTANT,
+        conversation__user=user,
+    )
+
+
+def chat_last_answer(*, conversation: Conversation) -> ChatMessage | None:
+    return (
+        ChatMessage.objects.filter(conversation=conversation, role=ChatMessage.Role.ASSISTANT)
+        .order_by("-created_at", "-pk")
+        .first()
+    )

@@ -46,6 +46,20 @@ class ChatAnswerInProgress(Exception):
         super().__init__(self.message)
 
 
+def _title_from_draft(text: str, limit: int = 60) -> str:
+    """A draft's title from what it says: its first line, cut at a word near `limit`."""
+    for line in text.splitlines():
+        line = line.strip().lstrip("#*-> ").strip()
+        if line:
+            break
+    else:
+        return ""
+    if len(line) <= limit:
+        return line
+    cut = line[:limit].rsplit(" ", 1)[0] or line[:limit]
+    return cut.rstrip(" ,;:.") + "…"
+
+
 def _title_from(prompt: str) -> str:
     first_line = prompt.strip().splitlines()[0] if prompt.strip() else ""
     return first_line[:80] + ("…" if len(first_line) > 80 else "")
@@ -202,7 +216,7 @@ def content_item_create_from_result(*, user, prompt: str, result: GenerationResu
     return content_item_create(
         user=user,
         kind=result.task,
-        title=_title_from(prompt),
+        title=_title_from_draft(result.text),
         body=result.text,
         prompt=prompt,
         usage_id=result.usage_id,
@@ -210,6 +224,18 @@ def content_item_create_from_result(*, user, prompt: str, result: GenerationResu
 
 
 # Chat ------------------------------------------------------------------------------------
+
+
+def chat_answer_save(*, message: ChatMessage) -> ContentItem:
+    """Keep an assistant's answer as a draft in the library."""
+    return content_item_create(
+        user=message.conversation.user,
+        kind=ContentItem.Kind.ANSWER,
+        title=_title_from_draft(message.content),
+        body=message.content,
+        prompt="",
+        usage_id=message.usage_id,
+    )
 
 
 @transaction.atomic

@@ -14,4 +14,5 @@ urlpatterns = [
     path("chat/", views.chat, name="chat"),
     path("chat/<int:conversation_id>/", views.chat, name="chat_conversation"),
     path("chat/<int:conversation_id>/stream/", views.chat_stream, name="chat_stream"),
+    path("chat/answers/<int:message_id>/save/", views.chat_answer_save, name="chat_answer_save"),
 ]

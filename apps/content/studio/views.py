@@ -46,7 +46,7 @@ def studio(request: HttpRequest) -> HttpResponse:
             else:
                 if request.htmx:
                     job.refresh_from_db()
-                    return render(request, "content/studio/_job.html", {"job": job})
+                    return render(request, "content/studio/_job.html", _job_context(request, job))
                 return redirect("studio_job", job_id=job.pk)
         if status == 200:
             status = 400
@@ -66,13 +66,21 @@ def studio(request: HttpRequest) -> HttpResponse:
 @creator_required
 def studio_job(request: HttpRequest, job_id) -> HttpResponse:
     job = selectors.generation_job_get_for_user(user=request.user, job_id=job_id)
+    context = _job_context(request, job)
+    if request.htmx:
+        return render(request, "content/studio/_job.html", context)
+    return render(request, "content/studio/studio_job.html", context)
+
+
+def _job_context(request: HttpRequest, job) -> dict:
     context = {"job": job}
     if job.item is not None:
         context["draft_form"] = DraftForm(instance=job.item)
         context["redo_offered"] = services.draft_is_from_small_model(job.item.usage)
-    if request.htmx:
-        return render(request, "content/studio/_job.html", context)
-    return render(request, "content/studio/studio_job.html", context)
+    if request.htmx and job.finished:
+        # The studio's "Recent drafts" list is refreshed along with the result.
+        context["recent_drafts"] = list(content_recent_drafts(user=request.user))
+    return context
 
 
 @require_POST
@@ -251,9 +259,23 @@ def chat_stream(request: HttpRequest, conversation_id: int) -> HttpResponse:
         except (GenerationFailed, QuotaExceeded, services.ChatAnswerInProgress) as exc:
             yield _sse("error", exc.message)
             return
-        yield _sse("done", {})
+        answer = selectors.chat_last_answer(conversation=conversation)
+        yield _sse(
+            "done",
+            {"save_url": reverse("chat_answer_save", args=[answer.pk])} if answer else {},
+        )
 
     response = StreamingHttpResponse(events(), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
+
+
+@require_POST
+@creator_required
+def chat_answer_save(request: HttpRequest, message_id: int) -> HttpResponse:
+    """Keep an answer of the assistant as a draft in the library."""
+    message = selectors.chat_answer_get_for_user(user=request.user, message_id=message_id)
+    item = services.chat_answer_save(message=message)
+    messages.success(request, _("Saved to your library as a draft."))
+    return redirect("library_item", item_id=item.pk)
