@@ -36,7 +36,9 @@ def test_dashboard_requires_log_in(client):
 
 
 def test_dashboard_greets_the_creator(user_client, user, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+    # Session, user, the two lists, the week's counts, clicks, the plan's usage: a fixed
+    # number, however much the creator has.
+    with django_assert_max_num_queries(9):
         response = user_client.get("/dashboard/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -46,6 +48,42 @@ def test_dashboard_greets_the_creator(user_client, user, django_assert_max_num_q
     assert "<dd>Free</dd>" in html  # the plan name, from the plans table
     french = user_client.get("/dashboard/", headers={"accept-language": "fr"})
     assert "<dd>Gratuit</dd>" in french.content.decode()
+
+
+def test_the_dashboard_shows_the_week_at_a_glance(user_client, user, django_assert_max_num_queries):
+    import datetime
+
+    from django.utils import timezone
+
+    from apps.content.library.services import (
+        content_item_create,
+        content_item_publish,
+        content_item_schedule,
+    )
+    from apps.content.models import UsageRecord
+
+    for number in range(3):
+        content_item_create(user=user, kind="post", title=f"Draft {number}", body="Text")
+    soon = content_item_create(user=user, kind="post", title="Soon", body="Text")
+    content_item_schedule(item=soon, when=timezone.now() + datetime.timedelta(days=2))
+    later = content_item_create(user=user, kind="post", title="Later", body="Text")
+    content_item_schedule(item=later, when=timezone.now() + datetime.timedelta(days=20))
+    content_item_publish(item=content_item_create(user=user, kind="post", title="Out", body="X"))
+    for _number in range(4):
+        UsageRecord.objects.create(user=user, task="caption", prompt_version="v", model="m")
+    with django_assert_max_num_queries(9):
+        html = user_client.get("/dashboard/").content.decode()
+
+    def stat(label):
+        block = html.split(f"<dt>{label}</dt>", 1)[1]
+        return block.split("</dd>", 1)[0]
+
+    assert ">3</a>" in stat("Drafts waiting")
+    assert ">1</a>" in stat("Going out in the next 7 days")  # not the one in 20 days
+    assert stat("Published in the last 7 days").endswith(">1")
+    assert ">46</a>" in stat("AI requests left this month") and "/ 50" in stat(
+        "AI requests left this month"
+    )
 
 
 def test_login_page_uses_the_site_layout(client):

@@ -3,9 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from apps.analytics.selectors import link_clicks_since
+from apps.subscriptions.selectors import plan_usage_for_user
 
 from ..library.selectors import content_recent_drafts, content_scheduled
 from ..models import ContentItem
@@ -16,12 +18,35 @@ class DashboardSummary:
     drafts: list[ContentItem]
     scheduled: list[ContentItem]
     clicks_this_week: int
+    # The week at a glance.
+    drafts_count: int
+    scheduled_next_week: int
+    published_this_week: int
+    ai_requests_left: int
+    ai_requests_month: int
 
 
 def dashboard_summary(*, user) -> DashboardSummary:
-    week_ago = timezone.now() - datetime.timedelta(days=7)
+    now = timezone.now()
+    week_ago, week_ahead = now - datetime.timedelta(days=7), now + datetime.timedelta(days=7)
+    counts = ContentItem.objects.filter(user=user).aggregate(
+        drafts=Count("pk", filter=Q(status=ContentItem.Status.DRAFT)),
+        scheduled=Count(
+            "pk",
+            filter=Q(status=ContentItem.Status.SCHEDULED, scheduled_for__lte=week_ahead),
+        ),
+        published=Count(
+            "pk", filter=Q(status=ContentItem.Status.PUBLISHED, published_at__gte=week_ago)
+        ),
+    )
+    usage = plan_usage_for_user(user=user)
     return DashboardSummary(
         drafts=content_recent_drafts(user=user),
         scheduled=content_scheduled(user=user),
         clicks_this_week=link_clicks_since(creator=user, since=week_ago),
+        drafts_count=counts["drafts"],
+        scheduled_next_week=counts["scheduled"],
+        published_this_week=counts["published"],
+        ai_requests_left=max(0, usage.plan.ai_requests_month - usage.ai_requests_used),
+        ai_requests_month=usage.plan.ai_requests_month,
     )

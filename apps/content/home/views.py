@@ -20,11 +20,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.is_creator:
         return redirect("feed")
     summary = dashboard_summary(user=request.user)
-    context = {
-        "drafts": summary.drafts,
-        "scheduled": summary.scheduled,
-        "clicks_this_week": summary.clicks_this_week,
-    }
+    context = {"summary": summary, "drafts": summary.drafts, "scheduled": summary.scheduled}
     return render(request, "content/home/dashboard.html", context)
 
 
