@@ -21,7 +21,7 @@ from .models import (
     User,
     time_zone_choices,
 )
-from .services import avatar_process
+from .services import avatar_process, cover_process
 
 
 class UserAdminCreationForm(AdminUserCreationForm):
@@ -142,6 +142,13 @@ class ProfileForm(forms.ModelForm):
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
     remove_avatar = forms.BooleanField(label=_("Remove my avatar"), required=False)
+    cover = forms.FileField(
+        label=_("Cover"),
+        required=False,
+        help_text=_("A wide image across the top of your page, 5 MB at most; cropped to 3:1."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+    remove_cover = forms.BooleanField(label=_("Remove my cover"), required=False)
 
     time_zone = forms.ChoiceField(
         label=_("Time zone"), choices=time_zone_choices, widget=LongSelect
@@ -149,13 +156,17 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("name", "handle", "bio", "time_zone")
+        fields = ("name", "handle", "bio", "accent", "time_zone")
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.avatar:
             del self.fields["remove_avatar"]
+        if not self.instance.cover:
+            del self.fields["remove_cover"]
+        self.fields["accent"].help_text = _("The colour of the buttons and links on your page.")
+        self.fields["accent"].required = False  # left out: the page keeps its colour
 
     def clean_handle(self):
         value = self.cleaned_data.get("handle", "")
@@ -170,6 +181,12 @@ class ProfileForm(forms.ModelForm):
         if not upload:
             return None
         return avatar_process(upload=upload)
+
+    def clean_cover(self):
+        upload = self.cleaned_data.get("cover")
+        if not upload:
+            return None
+        return cover_process(upload=upload)
 
 
 class OnboardingForm(forms.Form):

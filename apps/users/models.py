@@ -149,6 +149,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         CREATOR = "creator", _("Creator")
         FAN = "fan", _("Fan")
 
+    class Accent(models.TextChoices):
+        """The public page's accent: a palette whose colours keep text readable (4.5:1)
+        in light and dark mode, rather than any colour at all."""
+
+        VIOLET = "violet", _("Violet")
+        ROSE = "rose", _("Rose")
+        CORAL = "coral", _("Coral")
+        AMBER = "amber", _("Amber")
+        EMERALD = "emerald", _("Emerald")
+        TEAL = "teal", _("Teal")
+        SKY = "sky", _("Sky")
+        SLATE = "slate", _("Slate")
+
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("display name"), max_length=100, blank=True)
     # Fans need no handle; creators get one at sign-up. NULL keeps the uniqueness for the rest.
@@ -170,6 +183,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     bio = models.TextField(_("bio"), max_length=500, blank=True)
     avatar = models.ImageField(
         _("avatar"), upload_to="avatars/", blank=True, storage=public_storage
+    )
+    cover = models.ImageField(_("cover"), upload_to="covers/", blank=True, storage=public_storage)
+    accent = models.CharField(
+        _("accent colour"), max_length=10, choices=Accent, default=Accent.VIOLET
     )
     onboarded_at = models.DateTimeField(_("onboarded"), null=True, blank=True)
     time_zone = models.CharField(

@@ -113,8 +113,8 @@ def personal_data_erase(user: User) -> None:
             entry.model._base_manager.filter(**{column: user.pk}).update(**{column: None})
 
 
-def _avatar(user: User) -> Iterable[tuple[Storage, str]]:
-    return [(user.avatar.storage, user.avatar.name)] if user.avatar else []
+def _profile_images(user: User) -> Iterable[tuple[Storage, str]]:
+    return [(image.storage, image.name) for image in (user.avatar, user.cover) if image]
 
 
 def register_accounts() -> None:
@@ -135,7 +135,7 @@ def register_accounts() -> None:
             erase=DELETE,
             export="account.json",
             exclude=("password", "id"),
-            files=_avatar,
+            files=_profile_images,
         ),
         PersonalData(Persona, owner="user", erase=DELETE, export="persona.json"),
         PersonalData(Link, owner="user", erase=DELETE, export="page_links.json"),

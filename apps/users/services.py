@@ -80,6 +80,34 @@ def avatar_process(*, upload: UploadedFile) -> ContentFile:
     return ContentFile(data, name=f"{uuid.uuid4().hex}.webp")
 
 
+def cover_process(*, upload: UploadedFile) -> ContentFile:
+    """Check an uploaded cover by its content and re-encode it as a 3:1 WebP banner under a
+    server-chosen name. Raises ValidationError (see image_read)."""
+
+    def banner_webp(image: Image.Image) -> bytes:
+        width = settings.COVER_WIDTH_PX
+        image = ImageOps.fit(image, (width, width // 3), method=Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        image.save(out, format="WEBP", quality=82)
+        return out.getvalue()
+
+    data = image_read(upload=upload, max_bytes=settings.AVATAR_MAX_BYTES, use=banner_webp)
+    return ContentFile(data, name=f"{uuid.uuid4().hex}.webp")
+
+
+def _replace_image(user: User, field: str, new: ContentFile | None, remove: bool) -> None:
+    """Put `new` in the image field (or empty it), deleting the old file once committed."""
+    current = getattr(user, field)
+    old_name, storage = (current.name, current.storage) if current else ("", None)
+    if new is not None:
+        current.save(new.name, new, save=False)
+    elif remove:
+        setattr(user, field, None)
+    after = getattr(user, field)
+    if old_name and old_name != (after.name if after else ""):
+        transaction.on_commit(lambda: storage.delete(old_name))
+
+
 @transaction.atomic
 def user_update_profile(
     *,
@@ -90,24 +118,24 @@ def user_update_profile(
     time_zone: str | None = None,
     avatar: ContentFile | None = None,
     remove_avatar: bool = False,
+    cover: ContentFile | None = None,
+    remove_cover: bool = False,
+    accent: str | None = None,
 ) -> User:
-    """Save a user's public profile. `avatar` is the output of avatar_process."""
+    """Save a user's public profile. `avatar` and `cover` are the outputs of
+    avatar_process and cover_process."""
     old_handle = User.objects.filter(pk=user.pk).values_list("handle", flat=True).first()
     user.name = name.strip()
     user.handle = (handle or "").strip().lower() or None
     user.bio = bio.strip()
     if time_zone:
         user.time_zone = time_zone
-    old_avatar = user.avatar.name if user.avatar else ""
-    if avatar is not None:
-        user.avatar.save(avatar.name, avatar, save=False)
-    elif remove_avatar:
-        user.avatar = None
+    if accent:
+        user.accent = accent
+    _replace_image(user, "avatar", avatar, remove_avatar)
+    _replace_image(user, "cover", cover, remove_cover)
     user.full_clean(exclude=["password"])
     user.save()
-    if old_avatar and old_avatar != (user.avatar.name if user.avatar else ""):
-        storage = user.avatar.storage
-        transaction.on_commit(lambda: storage.delete(old_avatar))
     _public_changed(user, old_handle)
     return user
 
@@ -366,7 +394,7 @@ def user_delete(*, user: User, actor: User | None = None) -> None:
     user_id = user.pk
     User.objects.select_for_update().get(pk=user_id)
     user_deleting.send(sender=User, user=user)
-    files = [(user.avatar.storage, user.avatar.name)] if user.avatar else []
+    files = [(image.storage, image.name) for image in (user.avatar, user.cover) if image]
     files += [
         (default_storage, name)
         for name in DataExport.objects.filter(user=user)
@@ -405,7 +433,7 @@ EXPORT_REQUEUE_AFTER = datetime.timedelta(minutes=2)
 EXPORT_README = """Everything Huntaze keeps about your account, exported on {date}.
 
 Each .json file is one kind of data, as a list of records (dates in UTC, ISO 8601).
-files/ holds your avatar and the images you uploaded, under their stored names.
+files/ holds your avatar, your cover and the images you uploaded, under their stored names.
 
 {contents}
 """

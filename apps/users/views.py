@@ -83,6 +83,9 @@ def settings_profile(request: HttpRequest) -> HttpResponse:
                 time_zone=form.cleaned_data["time_zone"],
                 avatar=form.cleaned_data.get("avatar"),
                 remove_avatar=form.cleaned_data.get("remove_avatar", False),
+                cover=form.cleaned_data.get("cover"),
+                remove_cover=form.cleaned_data.get("remove_cover", False),
+                accent=form.cleaned_data.get("accent"),
             )
         except ValidationError as exc:
             form_add_service_errors(form, exc)

@@ -359,6 +359,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # ------------------------------------------------------------------------------
 AVATAR_MAX_BYTES = env.int("AVATAR_MAX_BYTES", default=5 * 1024 * 1024)
 AVATAR_SIZE_PX = 512
+COVER_WIDTH_PX = 1500
 MEDIA_MAX_BYTES = env.int("MEDIA_MAX_BYTES", default=15 * 1024 * 1024)
 MEDIA_MAX_SIDE_PX = 2048
 MEDIA_THUMB_PX = 480

@@ -337,3 +337,53 @@ def test_clicks_behind_the_balancer_count_each_visitor(client, creator, settings
         )
     visitors = set(Event.objects.filter(kind="link_click").values_list("visitor", flat=True))
     assert len(visitors) == 2  # not one: the balancer's address is not the visitor's
+
+
+def test_a_page_to_be_proud_of_cover_accent_share_and_open_graph_images(
+    client, creator, django_capture_on_commit_callbacks
+):
+    import io
+
+    from PIL import Image
+
+    from tests.content.test_media import _png
+
+    client.force_login(creator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/settings/profile/",
+            {
+                "name": "Luna",
+                "handle": "luna",
+                "bio": "Sun and sea",
+                "accent": "teal",
+                "time_zone": "UTC",
+                "cover": _png((3000, 2000)),
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    creator.refresh_from_db()
+    assert creator.accent == "teal" and creator.cover.name.endswith(".webp")
+    with creator.cover.open() as cover:
+        assert Image.open(cover).size == (1500, 500)
+    post = _post(creator, "Golden hour")
+    client.logout()
+
+    page = client.get("/@luna/").content.decode()
+    assert 'class="public accent-teal' in page
+    assert creator.cover.url in page and 'class="public-cover"' in page
+    assert 'data-share="http://127.0.0.1:8000/@luna/"' in page
+    assert '<meta property="og:image" content="http://127.0.0.1:8000/@luna/og.png">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+
+    for url in ("/@luna/og.png", f"/@luna/p/{post.slug}/og.png"):
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "image/png"
+        assert "public" in response["Cache-Control"]
+        image = Image.open(io.BytesIO(response.content))
+        assert image.size == (1200, 630)
+        assert image.getpixel((5, 5)) == (15, 118, 110)  # the teal accent
+    assert client.get("/@luna/p/no-such-post/og.png").status_code == 404
+    assert client.get("/@nobody/og.png").status_code == 404
+    post_page = client.get(f"/@luna/p/{post.slug}/").content.decode()
+    assert f"/@luna/p/{post.slug}/og.png" in post_page and "data-share=" in post_page

@@ -17,7 +17,7 @@ def public_creator_get(*, handle: str) -> User:
     user = (
         User.objects.public_creators()
         .filter(handle=handle.lower())
-        .only("id", "handle", "name", "bio", "avatar", "updated_at")
+        .only("id", "handle", "name", "bio", "avatar", "cover", "accent", "updated_at")
         .first()
     )
     if user is None:

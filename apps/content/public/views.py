@@ -23,6 +23,7 @@ from apps.users.services import follow_create, follow_delete
 
 from ..library.media import media_url
 from . import cache, selectors
+from .og_image import og_image_cached
 
 PUBLIC_CACHE_CONTROL = "public, max-age=60, s-maxage=300, stale-while-revalidate=600"
 
@@ -100,7 +101,8 @@ def creator_page(request: HttpRequest, handle: str) -> HttpResponse:
             "page": page,
             "posts": list(page.object_list),
             "canonical": canonical,
-            "og_image": _file_url(creator.avatar),
+            "og_image": _absolute(reverse("public_og_image", args=[creator.handle])),
+            "cover_url": _file_url(creator.cover),
         }
         return render_to_string("content/public/page.html", context, request=request)
 
@@ -119,7 +121,9 @@ def post_page(request: HttpRequest, handle: str, slug: str) -> HttpResponse:
             "creator": creator,
             "post": post,
             "canonical": _absolute(reverse("public_post", args=[creator.handle, post.slug])),
-            "og_image": _file_url(creator.avatar),
+            "og_image": _absolute(
+                reverse("public_post_og_image", args=[creator.handle, post.slug])
+            ),
             "post_image": _absolute_url(media_url(post.media)) if post.media else "",
         }
         return render_to_string("content/public/post.html", context, request=request)
@@ -157,6 +161,23 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {_absolute('/sitemap.xml')}",
     ]
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+# Open Graph images ---------------------------------------------------------------------------
+
+
+@require_GET
+def og_image(request: HttpRequest, handle: str, slug: str = "") -> HttpResponse:
+    """The picture a shared link to the page (or to one of its posts) shows."""
+    creator = selectors.public_creator_get(handle=handle)
+    title, key = "", "page"
+    if slug:
+        post = selectors.public_post_get(creator=creator, slug=slug)
+        title, key = post.title or post.body[:80], f"post:{post.pk}"
+    data = og_image_cached(creator=creator, key=key, title=title)
+    response = HttpResponse(data, content_type="image/png")
     response["Cache-Control"] = "public, max-age=3600"
     return response
 
