@@ -84,7 +84,8 @@ DJANGO_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
-    "django.contrib.admin",
+    # The admin with Huntaze's site (huntaze/admin.py): branding, app order, overview.
+    "huntaze.admin.HuntazeAdminConfig",
 ]
 THIRD_PARTY_APPS = [
     "allauth",
