@@ -286,8 +286,8 @@ def run(args, env: dict, port: int, work: Path) -> dict:
         try:
             manage(env, "migrate", "--noinput", "-v0")
             manage(env, "seed_demo", "--force")
-            if not (ROOT / "staticfiles" / "staticfiles.json").exists():
-                manage(env, "collectstatic", "--noinput", "-v0")
+            # Always: a manifest from an older checkout lacks newer files.
+            manage(env, "collectstatic", "--noinput", "-v0")
             seed_env = {
                 **env,
                 "CELERY_TASK_ALWAYS_EAGER": "true",

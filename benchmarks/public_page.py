@@ -110,8 +110,8 @@ def main() -> None:
     ensure_database(env["DATABASE_URL"])
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "seed_demo", "--force")
-    if not (ROOT / "staticfiles" / "staticfiles.json").exists():
-        manage(env, "collectstatic", "--noinput", "-v0")
+    # Always: a manifest from an older checkout lacks newer files, and pages then fail.
+    manage(env, "collectstatic", "--noinput", "-v0")
 
     server = subprocess.Popen(
         [

@@ -104,3 +104,16 @@ def test_the_menu_opens_closes_and_shows_every_link(page, live_server):
     page.set_viewport_size({"width": 1280, "height": 800})
     expect(page.get_by_text("Menu")).to_be_hidden()
     expect(nav.get_by_role("link", name="Studio")).to_be_visible()
+
+
+def test_the_pricing_buttons_line_up_on_a_wide_screen(page, live_server):
+    from apps.subscriptions.services import plans_seed_defaults
+
+    plans_seed_defaults()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/pricing/")
+    buttons = page.locator(".plan .plan-action .button")
+    expect(buttons).to_have_count(3)
+    tops = {round(buttons.nth(i).bounding_box()["y"]) for i in range(3)}
+    assert len(tops) == 1, f"the plan buttons sit at different heights: {sorted(tops)}"
+    expect(buttons.nth(1)).to_have_text("Sign up for Pro")  # a paid plan never says "free"

@@ -15,12 +15,16 @@ from .services import SCHEDULE_MAX_AHEAD
 class LibraryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", _("All types")), *ContentItem.Kind.choices]
+        label=_("Type"),
+        required=False,
+        choices=[("", _("All types")), *ContentItem.Kind.choices],
+        widget=LongSelect,
     )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("All statuses")), *ContentItem.Status.choices],
+        widget=LongSelect,
     )
 
 

@@ -1,0 +1,170 @@
+"""Benchmark the logged-in creator's pages against /healthz on the same production server.
+
+    .venv/bin/python benchmarks/creator_pages.py [--seconds 10] [--connections 16] [--json]
+
+Same set-up as benchmarks/public_page.py (gunicorn with huntaze.settings.production on
+PostgreSQL and Redis, the demo seeded, wrk from Debian's `wrk` package), with the demo
+creator's session cookie on every request. Prints p50/p90/p95/p99 and throughput per page,
+beside /healthz in the same run. Target: every creator page at p99 <= 150 ms.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from public_page import LUA, PYTHON, ROOT, ensure_database, free_port, manage
+
+PAGES = (
+    "/dashboard/",
+    "/studio/",
+    "/content/",
+    "/settings/profile/",
+    "/settings/security/",
+    "/settings/privacy/",
+    "/billing/",
+)
+P99_TARGET_MS = 150
+
+SESSION_SNIPPET = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from apps.users.models import User
+user = User.objects.get(handle="demo")
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print("SESSION", session.session_key)
+"""
+
+
+def wrk(url: str, *, seconds: int, connections: int, script: Path, cookie: str) -> dict:
+    output = subprocess.run(
+        [
+            *("wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script)),
+            *("-H", "X-Forwarded-Proto: https", "-H", "Accept-Language: en"),
+            *("-H", f"Cookie: sessionid={cookie}", url),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    return {key: float(value) for key, value in (part.split("=") for part in line.split()[1:])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--pages", nargs="*", default=list(PAGES), help="only these paths")
+    args = parser.parse_args()
+    pages = tuple(args.pages)
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "huntaze.settings.production",
+        "DJANGO_SECRET_KEY": "benchmark-only-secret-key-" + "x" * 40,
+        "DATABASE_URL": os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/huntaze_bench"
+        ),
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    ensure_database(env["DATABASE_URL"])
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed_demo", "--force")
+    # Always: a manifest from an older checkout lacks newer files, and pages then fail.
+    manage(env, "collectstatic", "--noinput", "-v0")
+    made = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", SESSION_SNIPPET],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    cookie = next(line.split()[1] for line in made.splitlines() if line.startswith("SESSION "))
+
+    server = subprocess.Popen(
+        [
+            *(PYTHON, "-m", "gunicorn", "huntaze.wsgi:application"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)),
+            *("--log-level", "warning"),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    results = {}
+    try:
+        for _attempt in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        for path in pages:
+            request = urllib.request.Request(
+                base + path,
+                headers={"X-Forwarded-Proto": "https", "Cookie": f"sessionid={cookie}"},
+            )
+            with urllib.request.urlopen(request, timeout=5) as response:
+                if response.status != 200 or response.url != base + path:
+                    sys.exit(f"{path} answered {response.status} at {response.url}")
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(LUA)
+        for path in (*pages, "/healthz"):
+            options = {"connections": args.connections, "script": Path(script.name)}
+            wrk(base + path, seconds=2, cookie=cookie, **options)  # warm up
+            results[path] = wrk(base + path, seconds=args.seconds, cookie=cookie, **options)
+        os.unlink(script.name)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    slowest = max(results[path]["p99"] for path in pages)
+    report = {
+        "connections": args.connections,
+        "seconds": args.seconds,
+        "workers": args.workers,
+        "pages": results,
+        "targets": {"p99_ms_max": P99_TARGET_MS, "met": slowest <= P99_TARGET_MS},
+    }
+    if args.json:
+        print(json.dumps(report))
+        return
+    header = (
+        f"{'':22}{'p50 ms':>9}{'p90 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>10}{'errors':>8}"
+    )
+    print(header)
+    for path, r in results.items():
+        print(
+            f"{path:22}{r['p50']:9.2f}{r['p90']:9.2f}{r['p95']:9.2f}{r['p99']:9.2f}"
+            f"{r['rps']:10.0f}{int(r['errors']):8d}"
+        )
+    print(
+        f"slowest creator page p99: {slowest:.1f} ms   target <= {P99_TARGET_MS} ms: "
+        f"{report['targets']['met']}"
+    )
+
+
+if __name__ == "__main__":
+    main()
