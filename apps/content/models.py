@@ -91,6 +91,14 @@ class ContentItem(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     moderated_at = models.DateTimeField(null=True, blank=True)
     moderation_reason = models.CharField(_("moderation reason"), max_length=300, blank=True)
+    # The studio job that wrote it, when it is one of a job's variants to choose from.
+    generation_job = models.ForeignKey(
+        "GenerationJob",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="variant_items",
+    )
     # Deleted by its creator, who may still undo it; purged for good after TRASH_DAYS.
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -143,6 +151,8 @@ class GenerationJob(models.Model):
     regenerate = models.BooleanField(default=False)
     # "Redo with the stronger model": this job re-runs `redo_of` on gpt-4o.
     force_strong = models.BooleanField(default=False)
+    # How many drafts to write, for the creator to pick one (each is an AI request).
+    variants = models.PositiveSmallIntegerField(default=1)
     redo_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

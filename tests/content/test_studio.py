@@ -7,6 +7,7 @@ import pytest
 
 from apps.content.ai.models import ChatMessage, Conversation, UsageRecord
 from apps.content.ai.testing.azure_server import Scripted
+from apps.content.library.services import content_item_create
 from apps.content.models import ContentItem, GenerationJob
 from apps.users.models import User
 from tests.factories import UserFactory
@@ -406,3 +407,66 @@ def test_redo_needs_a_plan_with_gpt4o_and_a_small_model_draft(
         "/redo-strong/"
     )
     assert stranger.status_code == 404
+
+
+def test_up_to_three_drafts_to_choose_from_then_keep_one(
+    azure, creator_client, user, django_capture_on_commit_callbacks
+):
+    azure.script(
+        Scripted(text="Golden hour, golden mood."),
+        Scripted(text="Sun-kissed and ready for Friday."),
+        Scripted(text="Salt, sand and a new set soon."),
+    )
+    page = creator_client.get("/studio/").content.decode()
+    assert "Drafts to choose from" in page and "Each draft counts as one AI request." in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = creator_client.post(
+            "/studio/", {"task": "caption", "prompt": "Beach caption", "variants": "3"}
+        )
+    job = GenerationJob.objects.get(user=user)
+    assert job.state == "done" and job.variants == 3
+    drafts = list(ContentItem.objects.filter(generation_job=job).order_by("pk"))
+    assert [d.body for d in drafts] == [
+        "Golden hour, golden mood.",
+        "Sun-kissed and ready for Friday.",
+        "Salt, sand and a new set soon.",
+    ]
+    assert len(azure.requests) == 3  # three AI requests, none from the response cache
+    assert UsageRecord.objects.filter(user=user, status="ok").count() == 3
+    html = creator_client.get(response["Location"]).content.decode()
+    assert "Pick your draft: 3 to choose from" in html
+    for draft in drafts:
+        assert f"/studio/jobs/{job.pk}/keep/{draft.pk}/" in html
+
+    # Someone else's draft cannot be kept through this job, nor this job by someone else.
+    other = content_item_create(user=user, kind="caption", title="Mine", body="Not a variant")
+    assert creator_client.post(f"/studio/jobs/{job.pk}/keep/{other.pk}/").status_code == 404
+    stranger = UserFactory(handle="stranger")
+    creator_client.force_login(stranger)
+    assert creator_client.post(f"/studio/jobs/{job.pk}/keep/{drafts[1].pk}/").status_code == 404
+    creator_client.force_login(user)
+
+    response = creator_client.post(f"/studio/jobs/{job.pk}/keep/{drafts[1].pk}/")
+    assert response["Location"] == f"/studio/jobs/{job.pk}/"
+    job.refresh_from_db()
+    assert job.item == drafts[1]
+    assert list(ContentItem.objects.filter(generation_job=job)) == [drafts[1]]
+    html = creator_client.get(response["Location"]).content.decode()
+    assert "Pick your draft" not in html and "Sun-kissed and ready for Friday." in html
+
+
+def test_variants_stop_at_the_quota_and_keep_what_was_written(
+    azure, creator_client, user, django_capture_on_commit_callbacks
+):
+    for _number in range(48):
+        UsageRecord.objects.create(user=user, task="caption", prompt_version="v", model="m")
+    azure.script(Scripted(text="One."), Scripted(text="Two."), Scripted(text="Three."))
+    with django_capture_on_commit_callbacks(execute=True):
+        creator_client.post(
+            "/studio/", {"task": "caption", "prompt": "Caption please", "variants": "3"}
+        )
+    job = GenerationJob.objects.get(user=user)
+    assert job.state == "done"
+    drafts = ContentItem.objects.filter(generation_job=job).order_by("pk")
+    assert [d.body for d in drafts] == ["One.", "Two."]
+    assert UsageRecord.objects.filter(user=user).count() == 50  # never over the plan

@@ -27,6 +27,15 @@ class GenerateForm(forms.Form):
             "Give the details: platform, the shoot, the offer. Your persona is added for you."
         ),
     )
+    variants = forms.TypedChoiceField(
+        label=_("Drafts to choose from"),
+        choices=[(1, "1"), (2, "2"), (3, "3")],
+        coerce=int,
+        initial=1,
+        required=False,
+        empty_value=1,
+        help_text=_("Each draft counts as one AI request."),
+    )
 
 
 class DraftForm(forms.ModelForm):

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 
-from ..models import ChatMessage, Conversation, GenerationJob
+from ..models import ChatMessage, ContentItem, Conversation, GenerationJob
 
 CONVERSATIONS_LISTED = 30
 
@@ -42,3 +42,14 @@ def chat_last_answer(*, conversation: Conversation) -> ChatMessage | None:
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+def job_variants(*, job: GenerationJob) -> list[ContentItem]:
+    return list(
+        ContentItem.objects.filter(generation_job=job).select_related("usage").order_by("pk")
+    )
+
+
+def job_variant_get(*, job: GenerationJob, item_id: int) -> ContentItem:
+    """One of the job's drafts (the job is already the user's own); 404 otherwise."""
+    return get_object_or_404(ContentItem, pk=item_id, generation_job=job)

@@ -26,7 +26,7 @@ from ..ai.service import (
     quota_check,
     strong_model_check,
 )
-from ..library.services import content_item_create
+from ..library.services import content_item_create, content_item_remove
 from ..models import ChatMessage, ContentItem, Conversation, GenerationJob
 
 logger = logging.getLogger(__name__)
@@ -65,9 +65,18 @@ def _title_from(prompt: str) -> str:
     return first_line[:80] + ("…" if len(first_line) > 80 else "")
 
 
+MAX_VARIANTS = 3
+
+
 @transaction.atomic
 def generation_job_create(
-    *, user, task: str, prompt: str, regenerate: bool = False, redo_of: GenerationJob | None = None
+    *,
+    user,
+    task: str,
+    prompt: str,
+    regenerate: bool = False,
+    redo_of: GenerationJob | None = None,
+    variants: int = 1,
 ) -> GenerationJob:
     """Queue a generation. Refuses at once (ValidationError, QuotaExceeded) what would fail.
 
@@ -75,6 +84,8 @@ def generation_job_create(
     """
     prompt = ai_validate_request(task, prompt)
     quota_check(user=user)
+    if not 1 <= variants <= MAX_VARIANTS:
+        raise ValidationError({"variants": _("Ask for 1 to 3 drafts.")})
     job = GenerationJob.objects.create(
         user=user,
         task=task,
@@ -82,6 +93,7 @@ def generation_job_create(
         regenerate=regenerate or redo_of is not None,
         force_strong=redo_of is not None,
         redo_of=redo_of,
+        variants=1 if redo_of is not None else variants,
     )
     from .tasks import generation_run
 
@@ -184,10 +196,11 @@ def generation_job_run(*, job_id: str) -> GenerationJob | None:
         raise
     try:
         with transaction.atomic():
-            item = content_item_create_from_result(user=job.user, prompt=job.prompt, result=result)
+            item = content_item_create_from_result(
+                user=job.user, prompt=job.prompt, result=result, job=job
+            )
             job.item = item
-            job.state = GenerationJob.State.DONE
-            job.save(update_fields=["item", "state", "updated_at"])
+            job.save(update_fields=["item", "updated_at"])
             if job.redo_of_id is not None:
                 _redo_record(job=job, result=result)
     except ValidationError:
@@ -195,6 +208,36 @@ def generation_job_run(*, job_id: str) -> GenerationJob | None:
         job.state = GenerationJob.State.FAILED
         job.error = _("The AI answered with an empty draft. Please try again.")
         job.save(update_fields=["state", "error", "updated_at"])
+        return job
+    if job.variants > 1:
+        _more_variants(job)  # outside any transaction: each is a call to the provider
+    job.state = GenerationJob.State.DONE
+    job.save(update_fields=["state", "updated_at"])
+    return job
+
+
+def _more_variants(job: GenerationJob) -> None:
+    """The job's other drafts, written fresh (not from the response cache). One that fails
+    (quota reached, provider down) ends the series: the drafts written so far are kept."""
+    for _number in range(job.variants - 1):
+        try:
+            result = ai_generate(user=job.user, task=job.task, prompt=job.prompt, regenerate=True)
+            content_item_create_from_result(
+                user=job.user, prompt=job.prompt, result=result, job=job
+            )
+        except (GenerationFailed, UpgradeRequired, ValidationError) as exc:
+            logger.info("job %s: variant not written (%s)", job.pk, exc)
+            return
+
+
+@transaction.atomic
+def generation_job_keep_variant(*, job: GenerationJob, item: ContentItem) -> GenerationJob:
+    """The creator picked one of the job's drafts: it stays, the others are deleted."""
+    others = ContentItem.objects.filter(generation_job=job).exclude(pk=item.pk)
+    for other in others.select_related("user", "media"):
+        content_item_remove(item=other)
+    job.item = item
+    job.save(update_fields=["item", "updated_at"])
     return job
 
 
@@ -212,8 +255,10 @@ def _redo_record(*, job: GenerationJob, result: GenerationResult) -> None:
     )
 
 
-def content_item_create_from_result(*, user, prompt: str, result: GenerationResult) -> ContentItem:
-    return content_item_create(
+def content_item_create_from_result(
+    *, user, prompt: str, result: GenerationResult, job: GenerationJob | None = None
+) -> ContentItem:
+    item = content_item_create(
         user=user,
         kind=result.task,
         title=_title_from_draft(result.text),
@@ -221,6 +266,10 @@ def content_item_create_from_result(*, user, prompt: str, result: GenerationResu
         prompt=prompt,
         usage_id=result.usage_id,
     )
+    if job is not None and job.variants > 1:
+        item.generation_job = job
+        item.save(update_fields=["generation_job"])
+    return item
 
 
 # Chat ------------------------------------------------------------------------------------

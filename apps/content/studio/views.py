@@ -37,6 +37,7 @@ def studio(request: HttpRequest) -> HttpResponse:
                     user=request.user,
                     task=form.cleaned_data["task"],
                     prompt=form.cleaned_data["prompt"],
+                    variants=form.cleaned_data["variants"],
                 )
             except ValidationError as exc:
                 form_add_service_errors(form, exc)
@@ -74,6 +75,10 @@ def studio_job(request: HttpRequest, job_id) -> HttpResponse:
 
 def _job_context(request: HttpRequest, job) -> dict:
     context = {"job": job}
+    if job.finished and job.variants > 1:
+        variants = selectors.job_variants(job=job)
+        if len(variants) > 1:
+            context["variants"] = variants
     if job.item is not None:
         context["draft_form"] = DraftForm(instance=job.item)
         context["redo_offered"] = services.draft_is_from_small_model(job.item.usage)
@@ -279,3 +284,15 @@ def chat_answer_save(request: HttpRequest, message_id: int) -> HttpResponse:
     item = services.chat_answer_save(message=message)
     messages.success(request, _("Saved to your library as a draft."))
     return redirect("library_item", item_id=item.pk)
+
+
+@require_POST
+@creator_required
+def studio_keep_variant(request: HttpRequest, job_id, item_id: int) -> HttpResponse:
+    """Keep one of a job's drafts; the others are deleted."""
+    job = selectors.generation_job_get_for_user(user=request.user, job_id=job_id)
+    item = selectors.job_variant_get(job=job, item_id=item_id)
+    services.generation_job_keep_variant(job=job, item=item)
+    if request.htmx:
+        return render(request, "content/studio/_job.html", _job_context(request, job))
+    return redirect("studio_job", job_id=job.pk)
