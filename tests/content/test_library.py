@@ -204,3 +204,23 @@ def test_nobody_touches_another_creators_items(user_client):
         )
     theirs.refresh_from_db()
     assert theirs.status == "draft"
+
+
+def test_the_library_makes_the_same_queries_for_one_scheduled_post_or_many(
+    user_client, user, queries_of
+):
+    from apps.content.library.services import content_item_schedule
+
+    def schedule(count):
+        for number in range(count):
+            item = _item(user, title=f"Scheduled {number}")
+            content_item_schedule(
+                item=item, when=timezone.now() + datetime.timedelta(days=1 + number)
+            )
+
+    schedule(1)
+    user_client.get("/content/")  # warm: the plans table is read once a minute
+    _response, one = queries_of(lambda: user_client.get("/content/"))
+    schedule(5)
+    response, many = queries_of(lambda: user_client.get("/content/"))
+    assert response.status_code == 200 and many == one  # each item's zone is read with it

@@ -7,7 +7,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from apps.analytics.selectors import link_clicks_since
-from apps.subscriptions.selectors import plan_usage_for_user
+from apps.subscriptions.plans import plan_for_tier
+from apps.subscriptions.usage import ai_requests_used
 
 from ..library.selectors import content_recent_drafts, content_scheduled
 from ..models import ContentItem
@@ -39,7 +40,7 @@ def dashboard_summary(*, user) -> DashboardSummary:
             "pk", filter=Q(status=ContentItem.Status.PUBLISHED, published_at__gte=week_ago)
         ),
     )
-    usage = plan_usage_for_user(user=user)
+    plan = plan_for_tier(user.tier)
     return DashboardSummary(
         drafts=content_recent_drafts(user=user),
         scheduled=content_scheduled(user=user),
@@ -47,6 +48,6 @@ def dashboard_summary(*, user) -> DashboardSummary:
         drafts_count=counts["drafts"],
         scheduled_next_week=counts["scheduled"],
         published_this_week=counts["published"],
-        ai_requests_left=max(0, usage.plan.ai_requests_month - usage.ai_requests_used),
-        ai_requests_month=usage.plan.ai_requests_month,
+        ai_requests_left=max(0, plan.ai_requests_month - ai_requests_used(user)),
+        ai_requests_month=plan.ai_requests_month,
     )

@@ -15,6 +15,7 @@ _LIST_FIELDS = (
     "body",
     "status",
     "scheduled_for",
+    "scheduled_time_zone",
     "published_at",
     "updated_at",
     "slug",
