@@ -28,6 +28,9 @@ def test_studio_page_offers_every_task(creator_client):
     for task in ("caption", "dm_reply", "strategy", "longform", "compliance"):
         assert f'value="{task}"' in html
     assert 'hx-post="/studio/"' in html
+    assert "Caption — A caption for a photo or video" in html
+    french = creator_client.get("/studio/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Légende — Une légende pour une photo ou une vidéo" in french
 
 
 def test_fans_have_no_studio(client):

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..ai.service import MAX_PROMPT_CHARS
@@ -9,7 +10,11 @@ from ..models import ContentItem
 class GenerateForm(forms.Form):
     task = forms.ChoiceField(
         label=_("What do you need?"),
-        choices=[(kind.value, f"{kind.label} — {TASK_HELP[kind]}") for kind in TaskType],
+        # Lazy, so each reader sees the picker in their language (an f-string here froze
+        # it in English when the module was imported).
+        choices=[
+            (kind.value, format_lazy("{} — {}", kind.label, TASK_HELP[kind])) for kind in TaskType
+        ],
         initial=TaskType.CAPTION,
     )
     prompt = forms.CharField(
