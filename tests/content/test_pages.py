@@ -36,9 +36,9 @@ def test_dashboard_requires_log_in(client):
 
 
 def test_dashboard_greets_the_creator(user_client, user, django_assert_max_num_queries):
-    # Session, user, the two lists, the week's counts, clicks, the plan's usage: a fixed
-    # number, however much the creator has.
-    with django_assert_max_num_queries(9):
+    # Session, user, the two lists (one query), the week's counts, clicks, the AI requests
+    # used: a fixed number, however much the creator has.
+    with django_assert_max_num_queries(7):
         response = user_client.get("/dashboard/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -71,8 +71,11 @@ def test_the_dashboard_shows_the_week_at_a_glance(user_client, user, django_asse
     content_item_publish(item=content_item_create(user=user, kind="post", title="Out", body="X"))
     for _number in range(4):
         UsageRecord.objects.create(user=user, task="caption", prompt_version="v", model="m")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         html = user_client.get("/dashboard/").content.decode()
+    # The next posts first, the newest drafts first.
+    assert html.index(">Soon</a>") < html.index(">Later</a>") < html.index(">Draft 2</a>")
+    assert html.index(">Draft 2</a>") < html.index(">Draft 0</a>")
 
     def stat(label):
         block = html.split(f"<dt>{label}</dt>", 1)[1]

@@ -10,7 +10,7 @@ from apps.analytics.selectors import link_clicks_since
 from apps.subscriptions.plans import plan_for_tier
 from apps.subscriptions.usage import ai_requests_used
 
-from ..library.selectors import content_recent_drafts, content_scheduled
+from ..library.selectors import content_drafts_and_scheduled
 from ..models import ContentItem
 
 
@@ -41,9 +41,10 @@ def dashboard_summary(*, user) -> DashboardSummary:
         ),
     )
     plan = plan_for_tier(user.tier)
+    drafts, scheduled = content_drafts_and_scheduled(user=user)
     return DashboardSummary(
-        drafts=content_recent_drafts(user=user),
-        scheduled=content_scheduled(user=user),
+        drafts=drafts,
+        scheduled=scheduled,
         clicks_this_week=link_clicks_since(creator=user, since=week_ago),
         drafts_count=counts["drafts"],
         scheduled_next_week=counts["scheduled"],

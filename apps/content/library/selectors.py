@@ -1,6 +1,7 @@
 """Reads of the library, always scoped to the acting creator."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from ..models import ContentItem
@@ -45,12 +46,28 @@ def content_recent_drafts(*, user, limit: int = RECENT_LIST_LENGTH) -> list[Cont
     return list(ContentItem.objects.filter(user=user, status=ContentItem.Status.DRAFT)[:limit])
 
 
-def content_scheduled(*, user, limit: int = RECENT_LIST_LENGTH) -> list[ContentItem]:
-    return list(
-        ContentItem.objects.filter(user=user, status=ContentItem.Status.SCHEDULED).order_by(
-            "scheduled_for"
-        )[:limit]
+def content_drafts_and_scheduled(
+    *, user, limit: int = RECENT_LIST_LENGTH
+) -> tuple[list[ContentItem], list[ContentItem]]:
+    """The newest drafts and the next scheduled posts, `limit` of each, in one query (the
+    dashboard's two lists): ranked within each status by the time that matters to it."""
+    rank = Window(
+        RowNumber(),
+        partition_by=F("status"),
+        order_by=[F("scheduled_for").asc(nulls_last=True), F("updated_at").desc(), F("pk").desc()],
     )
+    rows = list(
+        ContentItem.objects.filter(
+            user=user, status__in=[ContentItem.Status.DRAFT, ContentItem.Status.SCHEDULED]
+        )
+        .only(*_LIST_FIELDS)
+        .annotate(rank=rank)
+        .filter(rank__lte=limit)
+        .order_by("rank")
+    )
+    drafts = [row for row in rows if row.status == ContentItem.Status.DRAFT]
+    scheduled = [row for row in rows if row.status == ContentItem.Status.SCHEDULED]
+    return drafts, scheduled
 
 
 def content_trashed_get(*, user, item_id) -> ContentItem | None:
