@@ -32,5 +32,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"
 # --keep-alive 75: longer than the load balancer's idle timeout (60 s on an ALB), or a request
 # sent on a connection gunicorn is just closing gets a 502 (seen in benchmarks/load_test.py).
+# No gunicorn access log: the app writes one JSON line per request, without the client's IP.
 CMD ["gunicorn", "huntaze.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--threads", "2", "--keep-alive", "75", "--access-logfile", "-"]
+     "--threads", "2", "--keep-alive", "75"]

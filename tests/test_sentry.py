@@ -71,3 +71,5 @@ def test_errors_reach_sentry_without_personal_data(sentry_server, client, user, 
     assert "203.0.113.9" not in raw
     assert "sessionid" not in raw
     assert events[0]["environment"] == "test"
+    # The event names the request it came from, as the response and the log lines do.
+    assert events[0]["tags"]["request_id"] == response["X-Request-ID"]

@@ -257,3 +257,22 @@ def test_migrate_names_the_site_after_site_url(settings):
     site_sync(sender=None)
     site = Site.objects.get(pk=settings.SITE_ID)
     assert (site.domain, site.name) == ("huntaze.example.com", "Huntaze")
+
+
+def test_production_logs_json_lines_on_stdout():
+    probe = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('apps.example').warning('hello %s', 'world')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=_clean_env("huntaze.settings.production", **_production_env()),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert line["level"] == "WARNING" and line["logger"] == "apps.example"
+    assert line["message"] == "hello world" and "time" in line and "request_id" in line

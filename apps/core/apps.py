@@ -2,8 +2,11 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """Installed only for its management commands (`seed_demo`); it has no models."""
+    """Shared code, management commands (`seed_demo`, backups); it has no models."""
 
     name = "apps.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from . import request_id  # noqa: F401 - connects the Celery signals carrying the id

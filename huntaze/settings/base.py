@@ -222,6 +222,8 @@ METRICS_ALLOWED_NETWORKS = [
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # First: every request gets its id (X-Request-ID) and one log line, cached pages too.
+    "apps.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Security headers wrap the cached fans' pages too, so they come before the fast path.
@@ -376,10 +378,18 @@ ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request": {"()": "apps.core.request_id.RequestContextFilter"}},
     "formatters": {
         "plain": {"format": "%(levelname)s %(asctime)s %(name)s %(message)s"},
+        "json": {"()": "apps.core.request_id.JsonLogFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("DJANGO_LOG_FORMAT", default="plain"),
+            "filters": ["request"],
+        }
+    },
     "root": {"level": env("DJANGO_LOG_LEVEL", default="INFO"), "handlers": ["console"]},
     "loggers": {
         # Django gives its logger a console handler of its own in DEBUG; with the root's,
@@ -389,6 +399,9 @@ LOGGING = {
         # One INFO line per HTTP call of the openai SDK is noise; errors still show.
         "httpx2": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
+        # One line per request from apps.core.request_id (production turns it to INFO);
+        # runserver prints its own in development.
+        "huntaze.request": {"level": env("DJANGO_REQUEST_LOG_LEVEL", default="WARNING")},
     },
 }
 
@@ -411,6 +424,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=4 *
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers log through Django's LOGGING (JSON lines in production, with the request id the
+# task came with) rather than Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request that enqueues must answer even with the broker down: connecting gives up after
 # a second, and apps.core.tasks.enqueue keeps the job queued for the beat's requeue sweep.

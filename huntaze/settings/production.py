@@ -49,3 +49,9 @@ TEMPLATES[0]["OPTIONS"]["loaders"] = [  # noqa: F405
 TEMPLATES[0]["APP_DIRS"] = False  # noqa: F405
 
 LOGGING["root"]["level"] = env("DJANGO_LOG_LEVEL", default="INFO")  # noqa: F405
+# JSON lines on stdout for the log collector (CloudWatch, Datadog...): level, logger,
+# message, request id, user id, route, status, duration.
+LOGGING["handlers"]["console"]["formatter"] = env("DJANGO_LOG_FORMAT", default="json")  # noqa: F405
+LOGGING["loggers"]["huntaze.request"]["level"] = env(  # noqa: F405
+    "DJANGO_REQUEST_LOG_LEVEL", default="INFO"
+)
