@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate seed lint format audit worker beat messages clean
+.PHONY: run test install install-dev migrate seed lint format audit image worker beat messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,26 @@ format: install-dev
 ## Check every pinned package against the known-vulnerability database (OSV; needs the internet).
 audit: install-dev
 	$(BIN)/pip-audit --vulnerability-service osv --requirement requirements.txt --requirement requirements-dev.txt --progress-spinner off
+
+## Build the image: Docker when a daemon answers, else podman. Without a registry, podman
+## first builds a stand-in base from Debian's mirror (deploy/local_base.sh).
+IMAGE ?= localhost/huntaze:latest
+BASE ?= python:3.11-slim-bookworm
+image:
+	@if docker info >/dev/null 2>&1; then \
+		docker build --build-arg BASE=$(BASE) -t $(IMAGE) . ; \
+	else \
+		export CONTAINERS_CONF=$(CURDIR)/deploy/containers.conf; \
+		base=$(BASE); \
+		if ! podman image exists $$base && ! podman pull -q $$base >/dev/null 2>&1; then \
+			base=$$(sh deploy/local_base.sh); \
+		fi; \
+		certs=""; [ -f /etc/ssl/certs/ca-certificates.crt ] && certs="--volume /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro"; \
+		podman build --format docker --network host $$certs --build-arg BASE=$$base -t $(IMAGE) . ; \
+	fi
+	@if docker info >/dev/null 2>&1; then docker image inspect $(IMAGE) --format '{{.Size}}'; \
+		else podman image inspect $(IMAGE) --format '{{.Size}}'; fi \
+		| awk '{ printf "image $(IMAGE): %.0f MB\n", $$1 / 1000000 }'
 
 worker: install
 	$(BIN)/celery -A huntaze worker --loglevel=info

@@ -53,13 +53,15 @@ class RequestIdMiddleware:
                 _user_id.set(user.pk)
             response[HEADER] = request_id
             match = getattr(request, "resolver_match", None)
+            # A middleware that answers before URL resolution may name its route itself.
+            route = match.route if match else getattr(request, "log_route", "(unmatched)")
             access_logger.info(
                 "%s %s",
                 request.method,
-                match.route if match else "(unmatched)",
+                route,
                 extra={
                     "method": request.method,
-                    "route": match.route if match else "",
+                    "route": route,
                     "view": match.view_name if match else "",
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),

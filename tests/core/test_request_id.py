@@ -54,6 +54,17 @@ def test_each_request_gets_an_id_and_one_json_line_without_personal_data(client,
 
 
 @pytest.mark.django_db
+def test_a_page_served_from_the_cache_is_logged_as_such(client, json_log):
+    from tests.factories import UserFactory
+
+    UserFactory(handle="luna")
+    client.get("/@luna/")
+    client.get("/@luna/")
+    routes = [e["route"] for e in json_log() if e["logger"] == "huntaze.request"]
+    assert routes == ["@<handle:handle>/", "@<handle>/ (cached)"]
+
+
+@pytest.mark.django_db
 def test_the_balancer_s_id_is_kept_and_a_made_up_one_is_not(client):
     kept = client.get("/healthz", headers={"X-Request-ID": "alb-1-5f2b7c9d"})
     assert kept["X-Request-ID"] == "alb-1-5f2b7c9d"

@@ -33,6 +33,9 @@ class PublicPageCacheMiddleware:
                     else None
                 )
                 if entry is not None:
+                    # For the request's log line (apps/core/request_id.py): no URL was
+                    # resolved, the page came from the cache.
+                    request.log_route = "@<handle>/ (cached)"
                     with translation.override(language):
                         return public_response(request, entry)
         return self.get_response(request)
