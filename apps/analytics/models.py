@@ -6,12 +6,18 @@ from django.utils.translation import gettext_lazy as _
 class Event(models.Model):
     """Something that happened, for creator analytics: a page view, a link click.
 
-    Fans are never identified: `visitor` is a salted hash that changes every day.
+    Fans are never identified: `visitor` is a hash under a random salt that lives one day
+    (services.visitor_hash); no address is kept.
     """
 
     class Kind(models.TextChoices):
         PAGE_VIEW = "page_view", _("Page view")
         LINK_CLICK = "link_click", _("Link click")
+
+    class Device(models.TextChoices):
+        MOBILE = "mobile", _("Mobile")
+        TABLET = "tablet", _("Tablet")
+        DESKTOP = "desktop", _("Desktop")
 
     kind = models.CharField(max_length=20, choices=Kind)
     creator = models.ForeignKey(
@@ -20,6 +26,7 @@ class Event(models.Model):
     link_id = models.UUIDField(null=True, blank=True)
     content_id = models.BigIntegerField(null=True, blank=True)
     visitor = models.CharField(max_length=64, blank=True)
+    device = models.CharField(max_length=10, choices=Device, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

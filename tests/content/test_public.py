@@ -20,6 +20,19 @@ from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+PHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
+TABLET = (
+    "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Safari/604.1"
+)
+BROWSER = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+)
+
 
 @pytest.fixture
 def creator(db):
@@ -133,14 +146,49 @@ def test_uppercase_handles_redirect_to_the_canonical_page(client, creator):
 
 def test_links_are_counted_then_redirected(client, creator):
     link = link_create(user=creator, title="Shop", url="https://shop.example.com/luna")
-    response = client.get(
-        f"/@luna/l/{link.pk}/", REMOTE_ADDR="198.51.100.7", HTTP_USER_AGENT="Phone"
-    )
+    response = client.get(f"/@luna/l/{link.pk}/", REMOTE_ADDR="198.51.100.7", HTTP_USER_AGENT=PHONE)
     assert response.status_code == 302 and response["Location"] == "https://shop.example.com/luna"
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     event = Event.objects.get()
     assert (event.kind, event.creator, event.link_id) == ("link_click", creator, link.pk)
     assert len(event.visitor) == 32 and "198.51.100.7" not in event.visitor
+    assert event.device == "mobile"
+
+
+def test_visitors_are_hashed_under_a_random_salt_that_expires_and_bots_are_not_counted(
+    client, creator, redis_url
+):
+    import hashlib
+    import hmac
+
+    from django.conf import settings as django_settings
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    link = link_create(user=creator, title="Shop", url="https://shop.example.com/luna")
+    for agent in (PHONE, PHONE, BROWSER, TABLET):
+        client.get(f"/@luna/l/{link.pk}/", REMOTE_ADDR="198.51.100.7", HTTP_USER_AGENT=agent)
+    events = list(Event.objects.order_by("pk"))
+    assert [e.device for e in events] == ["mobile", "mobile", "desktop", "tablet"]
+    assert events[0].visitor == events[1].visitor != events[2].visitor  # one visitor a day
+    # The salt is random and lives in Redis for a day at most, then nobody can recompute
+    # the hashes; the old one was derived from the secret key and the date.
+    day = timezone.now().date().isoformat()
+    key = cache.make_and_validate_key(f"analytics:salt:{day}")
+    ttl = cache._cache.get_client(key).ttl(key)
+    assert 0 < ttl <= 25 * 60 * 60
+    old_salt = hmac.new(django_settings.SECRET_KEY.encode(), day.encode(), hashlib.sha256)
+    old = hashlib.sha256(old_salt.digest() + f"198.51.100.7|{PHONE}".encode()).hexdigest()
+    assert events[0].visitor != old[:32]
+    # Crawlers and agent-less scripts follow links too; they are not counted.
+    for agent in (
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "curl/8.5.0",
+        "",
+    ):
+        response = client.get(f"/@luna/l/{link.pk}/", HTTP_USER_AGENT=agent)
+        assert response.status_code == 302
+    assert Event.objects.count() == 4
 
 
 def test_only_the_creators_saved_links_redirect(client, creator):
@@ -332,7 +380,7 @@ def test_clicks_behind_the_balancer_count_each_visitor(client, creator, settings
     for visitor in ("192.0.2.1", "192.0.2.2", "192.0.2.2"):
         client.get(
             f"/@luna/l/{link.pk}/",
-            headers={"x-forwarded-for": f"made-up, {visitor}"},
+            headers={"x-forwarded-for": f"made-up, {visitor}", "user-agent": BROWSER},
             REMOTE_ADDR="10.0.0.2",
         )
     visitors = set(Event.objects.filter(kind="link_click").values_list("visitor", flat=True))
