@@ -8,6 +8,8 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self) -> None:
+        from .metrics import register_collectors
         from .privacy import register_analytics
 
         register_analytics()
+        register_collectors()

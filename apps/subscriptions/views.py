@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from djstripe.models import WebhookEndpoint
 from djstripe.views import ProcessWebhookView
 
+from .metrics import WEBHOOK_FAILURES
 from .plans import plan_for_checkout, plan_list
 from .selectors import billing_account_for_user, plan_usage_for_user
 from .services import (
@@ -117,6 +118,7 @@ def stripe_webhook(request: HttpRequest, endpoint_uuid) -> HttpResponse:
     and our handlers (webhooks.py) run."""
     endpoint = get_object_or_404(WebhookEndpoint, djstripe_uuid=endpoint_uuid)
     if int(request.headers.get("Content-Length") or 0) > WEBHOOK_MAX_BYTES:
+        WEBHOOK_FAILURES.labels(reason="body too large").inc()
         return HttpResponseBadRequest("body too large")
     problem = webhook_precheck(
         body=request.body,
@@ -125,5 +127,6 @@ def stripe_webhook(request: HttpRequest, endpoint_uuid) -> HttpResponse:
     )
     if problem:
         logger.warning("webhook refused before storing: %s", problem)
+        WEBHOOK_FAILURES.labels(reason=problem).inc()
         return HttpResponseBadRequest(problem)
     return ProcessWebhookView.as_view()(request, uuid=endpoint_uuid)

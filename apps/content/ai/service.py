@@ -22,6 +22,7 @@ from apps.subscriptions.plans import plan_for_tier
 from apps.users.models import Persona
 
 from . import ledger
+from .metrics import ai_usage_observe
 from .models import UsageRecord
 from .prompts import PROMPT_VERSION, PersonaText, build_messages
 from .providers import Completion, ProviderError, get_provider
@@ -221,7 +222,7 @@ def _fallback_key(decision: RouteDecision) -> str | None:
 
 
 def _record(*, user, task: str, decision: RouteDecision, **fields) -> UsageRecord:
-    return UsageRecord.objects.create(
+    record = UsageRecord.objects.create(
         user=user,
         task=task,
         route_reason=decision.reason[:255],
@@ -229,6 +230,8 @@ def _record(*, user, task: str, decision: RouteDecision, **fields) -> UsageRecor
         prompt_version=PROMPT_VERSION,
         **fields,
     )
+    ai_usage_observe(record)
+    return record
 
 
 def _record_completion(
