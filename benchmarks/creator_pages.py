@@ -16,12 +16,20 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from public_page import LUA, PYTHON, ROOT, ensure_database, free_port, manage
+from public_page import (
+    LUA,
+    PYTHON,
+    ROOT,
+    free_port,
+    prepare,
+    production_env,
+    wait_until_up,
+    wrk,
+)
 
 PAGES = (
     "/dashboard/",
@@ -48,21 +56,6 @@ print("SESSION", session.session_key)
 """
 
 
-def wrk(url: str, *, seconds: int, connections: int, script: Path, cookie: str) -> dict:
-    output = subprocess.run(
-        [
-            *("wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script)),
-            *("-H", "X-Forwarded-Proto: https", "-H", "Accept-Language: en"),
-            *("-H", f"Cookie: sessionid={cookie}", url),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
-    return {key: float(value) for key, value in (part.split("=") for part in line.split()[1:])}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
@@ -79,23 +72,8 @@ def main() -> None:
         sys.exit("wrk is not installed: apt-get install wrk")
 
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "huntaze.settings.production",
-        "DJANGO_SECRET_KEY": "benchmark-only-secret-key-" + "x" * 40,
-        "DATABASE_URL": os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/huntaze_bench"
-        ),
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SITE_URL": f"http://127.0.0.1:{port}",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-    ensure_database(env["DATABASE_URL"])
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "seed_demo", "--force")
-    # Always: a manifest from an older checkout lacks newer files, and pages then fail.
-    manage(env, "collectstatic", "--noinput", "-v0")
+    env = production_env(port)
+    prepare(env)
     made = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", SESSION_SNIPPET],
         cwd=ROOT,
@@ -119,12 +97,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     results = {}
     try:
-        for _attempt in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(base)
         for path in pages:
             request = urllib.request.Request(
                 base + path,
@@ -136,9 +109,13 @@ def main() -> None:
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(LUA)
         for path in (*pages, "/healthz"):
-            options = {"connections": args.connections, "script": Path(script.name)}
-            wrk(base + path, seconds=2, cookie=cookie, **options)  # warm up
-            results[path] = wrk(base + path, seconds=args.seconds, cookie=cookie, **options)
+            options = {
+                "connections": args.connections,
+                "script": Path(script.name),
+                "headers": [f"Cookie: sessionid={cookie}"],
+            }
+            wrk(base + path, seconds=2, **options)  # warm up
+            results[path] = wrk(base + path, seconds=args.seconds, **options)
         os.unlink(script.name)
     finally:
         server.send_signal(signal.SIGTERM)

@@ -65,6 +65,9 @@ sys.path.insert(0, str(ROOT))
 
 from apps.content.ai.testing.azure_server import AzureSimulator  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from public_page import ensure_database, free_port  # noqa: E402
+
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 WORKER_NAME = "loadtest@" + socket.gethostname()
@@ -134,24 +137,6 @@ with open(os.environ["LOAD_ACCOUNTS_FILE"], "w") as out:
     json.dump(accounts, out)
 print(f"{len(accounts)} load-test creators on the {plan.key} plan")
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def ensure_database(url: str) -> None:
-    """Create the load test's database if it does not exist (PostgreSQL only)."""
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def empty_redis(url: str) -> None:

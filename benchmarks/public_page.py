@@ -61,19 +61,13 @@ def manage(env: dict, *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def wrk(url: str, *, seconds: int, connections: int, script: Path) -> dict:
+def wrk(url: str, *, seconds: int, connections: int, script: Path, headers=()) -> dict:
+    """wrk's figures for `url`, sent as the load balancer sends requests (plus `headers`)."""
+    sent = ("X-Forwarded-Proto: https", "Accept-Language: en", *headers)
     output = subprocess.run(
         [
-            "wrk",
-            "-t2",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "-s",
-            str(script),
-            "-H",
-            "X-Forwarded-Proto: https",
-            "-H",
-            "Accept-Language: en",
+            *("wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script)),
+            *(item for header in sent for item in ("-H", header)),
             url,
         ],
         capture_output=True,
@@ -82,6 +76,41 @@ def wrk(url: str, *, seconds: int, connections: int, script: Path) -> dict:
     ).stdout
     line = next(line for line in output.splitlines() if line.startswith("RESULT "))
     return {key: float(value) for key, value in (part.split("=") for part in line.split()[1:])}
+
+
+def production_env(port: int) -> dict:
+    """Production settings on the benchmark's own database and Redis database."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "huntaze.settings.production",
+        "DJANGO_SECRET_KEY": "benchmark-only-secret-key-" + "x" * 40,
+        "DATABASE_URL": os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/huntaze_bench"
+        ),
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+
+
+def prepare(env: dict) -> None:
+    """The database migrated, the demo seeded, the static files collected."""
+    ensure_database(env["DATABASE_URL"])
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed_demo", "--force")
+    # Always: a manifest from an older checkout lacks newer files, and pages then fail.
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+
+def wait_until_up(base: str) -> None:
+    """Until /healthz answers (10 s at most; the first request then says what is wrong)."""
+    for _attempt in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.1)
 
 
 def main() -> None:
@@ -95,23 +124,8 @@ def main() -> None:
         sys.exit("wrk is not installed: apt-get install wrk")
 
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "huntaze.settings.production",
-        "DJANGO_SECRET_KEY": "benchmark-only-secret-key-" + "x" * 40,
-        "DATABASE_URL": os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/huntaze_bench"
-        ),
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SITE_URL": f"http://127.0.0.1:{port}",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-    ensure_database(env["DATABASE_URL"])
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "seed_demo", "--force")
-    # Always: a manifest from an older checkout lacks newer files, and pages then fail.
-    manage(env, "collectstatic", "--noinput", "-v0")
+    env = production_env(port)
+    prepare(env)
 
     server = subprocess.Popen(
         [
@@ -131,12 +145,7 @@ def main() -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _attempt in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(base)
         request = urllib.request.Request(
             base + "/@demo/", headers={"X-Forwarded-Proto": "https", "Accept-Language": "en"}
         )
