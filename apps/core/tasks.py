@@ -1,8 +1,10 @@
 """Sending Celery tasks without ever letting the broker hold a request hostage."""
 
+import datetime
 import logging
 
 from django.db import transaction
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
@@ -28,3 +30,18 @@ def enqueue(task, *args) -> None:
             logger.warning("broker unreachable, %s(%s) stays queued: %s", task.name, args, exc)
 
     transaction.on_commit(send)
+
+
+def enqueue_stale(queued, task, *, older_than: datetime.timedelta, limit: int) -> int:
+    """Send `task(pk)` again for the rows of `queued` (rows still waiting for a worker) left
+    untouched for `older_than`: their message was lost, or never sent while the broker was
+    down. They are touched, so the next sweep leaves them `older_than` again. Returns how
+    many were sent; each task must claim its row, so that a duplicate is harmless."""
+    cutoff = timezone.now() - older_than
+    ids = list(queued.filter(updated_at__lt=cutoff).values_list("pk", flat=True)[:limit])
+    queued.model._default_manager.filter(pk__in=ids).update(updated_at=timezone.now())
+    for pk in ids:
+        enqueue(task, str(pk))
+    if ids:
+        logger.warning("re-sent %s %s still queued", len(ids), queued.model._meta.label)
+    return len(ids)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from apps.core.images import image_read
-from apps.core.tasks import enqueue
+from apps.core.tasks import enqueue, enqueue_stale
 
 from .audit import security_event_record
 from .limits import max_links_for
@@ -464,16 +464,8 @@ def data_exports_requeue(*, older_than: datetime.timedelta = EXPORT_REQUEUE_AFTE
     """Send again the exports still queued after `older_than` (beat, every minute)."""
     from .tasks import data_export_run
 
-    cutoff = timezone.now() - older_than
-    ids = list(
-        DataExport.objects.filter(state=DataExport.State.QUEUED, updated_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )[:100]
-    )
-    DataExport.objects.filter(pk__in=ids).update(updated_at=timezone.now())
-    for export_id in ids:
-        enqueue(data_export_run, str(export_id))
-    return len(ids)
+    queued = DataExport.objects.filter(state=DataExport.State.QUEUED)
+    return enqueue_stale(queued, data_export_run, older_than=older_than, limit=100)
 
 
 def data_export_build(*, export_id) -> DataExport | None:

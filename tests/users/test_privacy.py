@@ -299,3 +299,16 @@ def test_when_stripe_cannot_cancel_nothing_is_deleted(client, rich_creator, fake
     assert User.objects.filter(pk=rich_creator.pk).exists()
     assert rich_creator.media.exists() and rich_creator.content_items.exists()
     assert fake_stripe.objects["subscription"][sub["id"]]["status"] == "active"
+
+
+def test_an_export_the_broker_never_got_is_sent_again(user, django_capture_on_commit_callbacks):
+    from apps.users.services import data_exports_requeue
+
+    export = DataExport.objects.create(user=user)  # queued, its message lost
+    assert data_exports_requeue() == 0  # not yet: a worker may simply be busy
+    DataExport.objects.filter(pk=export.pk).update(updated_at=timezone.now() - timedelta(minutes=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert data_exports_requeue() == 1
+    export.refresh_from_db()
+    assert export.state == "done" and export.file_name
+    assert data_exports_requeue() == 0

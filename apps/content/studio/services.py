@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import UpgradeRequired
-from apps.core.tasks import enqueue
+from apps.core.tasks import enqueue, enqueue_stale
 
 from ..ai.feedback import route_feedback_record
 from ..ai.router import MINI
@@ -107,18 +107,8 @@ def generation_jobs_requeue(*, older_than: datetime.timedelta = REQUEUE_AFTER) -
     took is left alone (generation_job_run claims it), so a duplicate is harmless."""
     from .tasks import generation_run
 
-    cutoff = timezone.now() - older_than
-    ids = list(
-        GenerationJob.objects.filter(
-            state=GenerationJob.State.QUEUED, updated_at__lt=cutoff
-        ).values_list("pk", flat=True)[:500]
-    )
-    GenerationJob.objects.filter(pk__in=ids).update(updated_at=timezone.now())
-    for job_id in ids:
-        enqueue(generation_run, str(job_id))
-    if ids:
-        logger.warning("re-sent %s generation jobs still queued", len(ids))
-    return len(ids)
+    queued = GenerationJob.objects.filter(state=GenerationJob.State.QUEUED)
+    return enqueue_stale(queued, generation_run, older_than=older_than, limit=500)
 
 
 def generation_job_redo_strong(*, user, job: GenerationJob) -> GenerationJob:
