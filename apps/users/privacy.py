@@ -113,7 +113,8 @@ def personal_data_erase(user: User) -> None:
             entry.model._base_manager.filter(**{column: user.pk}).update(**{column: None})
 
 
-def _profile_images(user: User) -> Iterable[tuple[Storage, str]]:
+def profile_image_files(user: User) -> list[tuple[Storage, str]]:
+    """The avatar and cover a user stored, as (storage, name): exported and deleted."""
     return [(image.storage, image.name) for image in (user.avatar, user.cover) if image]
 
 
@@ -135,7 +136,7 @@ def register_accounts() -> None:
             erase=DELETE,
             export="account.json",
             exclude=("password", "id"),
-            files=_profile_images,
+            files=profile_image_files,
         ),
         PersonalData(Persona, owner="user", erase=DELETE, export="persona.json"),
         PersonalData(Link, owner="user", erase=DELETE, export="page_links.json"),

@@ -389,12 +389,12 @@ def user_delete(*, user: User, actor: User | None = None) -> None:
     from django.contrib.admin.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    from .privacy import personal_data_erase
+    from .privacy import personal_data_erase, profile_image_files
 
     user_id = user.pk
     User.objects.select_for_update().get(pk=user_id)
     user_deleting.send(sender=User, user=user)
-    files = [(image.storage, image.name) for image in (user.avatar, user.cover) if image]
+    files = profile_image_files(user)
     files += [
         (default_storage, name)
         for name in DataExport.objects.filter(user=user)

@@ -304,12 +304,10 @@ def settings_privacy_export_status(request: HttpRequest, export_id) -> HttpRespo
 @login_required
 def settings_privacy_export_download(request: HttpRequest, export_id) -> HttpResponse:
     export = selectors.data_export_get_for_user(user=request.user, export_id=export_id)
-    if export.state != export.State.DONE or not export.file_name:
-        if export.is_expired:
-            return render(request, "users/export_expired.html", {"section": "privacy"}, status=410)
-        raise Http404
     if export.is_expired:
         return render(request, "users/export_expired.html", {"section": "privacy"}, status=410)
+    if export.state != export.State.DONE or not export.file_name:
+        raise Http404
     services.data_export_downloaded(export=export)
     filename = f"huntaze-export-{export.created_at:%Y-%m-%d}.zip"
     if settings.MEDIA_PRIVATE_SERVED_BY_DJANGO:
