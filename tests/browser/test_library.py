@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 from apps.content.library.services import content_item_create
 from apps.content.models import ContentItem
 from apps.users.models import User
-from apps.users.services import DEMO_PASSWORD, demo_users_seed
+from apps.users.services import demo_users_seed
+from tests.browser.pages import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,11 +18,7 @@ def test_delete_asks_then_undo_brings_the_post_back(page, live_server):
     demo_users_seed()
     creator = User.objects.get(handle="demo")
     item = content_item_create(user=creator, kind="post", title="Keep me", body="Almost lost")
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill("demo@huntaze.local")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    log_in(page, live_server)
 
     page.goto(live_server.url + f"/content/{item.pk}/")
     confirm = page.get_by_role("button", name="Yes, delete it")

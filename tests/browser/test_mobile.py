@@ -3,12 +3,13 @@
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from apps.content.library.services import content_item_create
 from apps.users.models import User
-from apps.users.services import DEMO_PASSWORD, avatar_process, demo_users_seed, user_update_profile
+from apps.users.services import avatar_process, demo_users_seed, user_update_profile
+from tests.browser.pages import log_in
+from tests.content.test_media import _png
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,16 +29,6 @@ LOGGED_IN_PAGES = [
 ]
 
 
-def _png() -> bytes:
-    import io
-
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (300, 300), (200, 120, 80)).save(out, format="PNG")
-    return out.getvalue()
-
-
 def _overflow(page) -> int:
     """How far the page is wider than the screen, in CSS pixels."""
     return page.evaluate(
@@ -49,7 +40,7 @@ def test_every_logged_in_page_fits_a_phone(page, live_server):
     demo_users_seed()
     creator = User.objects.get(handle="demo")
     # An avatar with a long stored name used to push the profile form off the screen.
-    upload = SimpleUploadedFile("me.png", _png(), content_type="image/png")
+    upload = _png((300, 300))
     user_update_profile(
         user=creator,
         name=creator.name,
@@ -58,11 +49,7 @@ def test_every_logged_in_page_fits_a_phone(page, live_server):
         avatar=avatar_process(upload=upload),
     )
     item = content_item_create(user=creator, kind="post", title="A title", body="Text " * 80)
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill("demo@huntaze.local")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    log_in(page, live_server)
 
     too_wide = {}
     for path in LOGGED_IN_PAGES:
@@ -78,11 +65,7 @@ def test_every_logged_in_page_fits_a_phone(page, live_server):
 
 def test_the_menu_opens_closes_and_shows_every_link(page, live_server):
     demo_users_seed()
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill("demo@huntaze.local")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    log_in(page, live_server)
 
     nav = page.get_by_role("navigation", name="Main")
     library = nav.get_by_role("link", name="Library")

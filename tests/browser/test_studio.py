@@ -5,7 +5,8 @@ from playwright.sync_api import expect
 
 from apps.content.ai.testing.azure_server import AzureSimulator, Scripted
 from apps.content.models import ContentItem
-from apps.users.services import DEMO_PASSWORD, demo_users_seed
+from apps.users.services import demo_users_seed
+from tests.browser.pages import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,11 +22,7 @@ def azure_live(settings):
 
 def _log_in(page, live_server):
     demo_users_seed()
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill("demo@huntaze.local")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    log_in(page, live_server)
 
 
 def test_write_a_caption_edit_it_and_save_it(page, live_server, azure_live):
