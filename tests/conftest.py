@@ -59,6 +59,9 @@ def _clear_cache():
             client.delete(*keys)
     else:
         cache.clear()
+    from apps.analytics.services import analytics_state_forget
+
+    analytics_state_forget()
     yield
 
 

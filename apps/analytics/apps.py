@@ -8,6 +8,7 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self) -> None:
+        from . import receivers  # noqa: F401
         from .metrics import register_collectors
         from .privacy import register_analytics
 

@@ -2,7 +2,7 @@
 
 from apps.users.privacy import DELETE, PersonalData, personal_data_register
 
-from .models import Event
+from .models import DailyStat, Event
 
 
 def register_analytics() -> None:
@@ -15,5 +15,15 @@ def register_analytics() -> None:
             export="analytics/page_events.json",
             exclude=("visitor",),
             order="created_at",
+        )
+    )
+    # The creator's own figures, day by day.
+    personal_data_register(
+        PersonalData(
+            DailyStat,
+            owner="creator",
+            erase=DELETE,
+            export="analytics/daily_figures.json",
+            order="day",
         )
     )

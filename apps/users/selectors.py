@@ -40,3 +40,22 @@ def data_export_latest_for_user(*, user: User) -> DataExport | None:
 def data_export_get_for_user(*, user: User, export_id) -> DataExport:
     """The user's own export; 404 for anyone else's."""
     return get_object_or_404(DataExport, pk=export_id, user=user)
+
+
+def user_handles(*, user_ids) -> dict[int, str]:
+    """Handles of these users (e-mail addresses stay out of staff dashboards)."""
+    return dict(User.objects.filter(pk__in=list(user_ids)).values_list("pk", "handle"))
+
+
+def staff_emails() -> list[str]:
+    """Where operational alerts go: every active member of staff."""
+    return list(
+        User.objects.filter(is_staff=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def user_ids_existing(*, user_ids) -> set[int]:
+    """Which of these ids are still accounts."""
+    return set(User.objects.filter(pk__in=list(user_ids)).values_list("pk", flat=True))

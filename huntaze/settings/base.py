@@ -218,12 +218,27 @@ METRICS_ALLOWED_NETWORKS = [
     if value.strip()
 ]
 
+# ANALYTICS
+# ------------------------------------------------------------------------------
+# Fans' views and clicks are counted in Redis and rolled up every minute; without Redis
+# (the embedded defaults) they are kept as rows and rolled up the same way.
+ANALYTICS_SINK = "redis" if REDIS_URL else "database"
+# Raw events (follows, sign-ups, plan changes; views where there is no Redis) are deleted
+# after this many days; the daily roll-ups stay.
+ANALYTICS_RAW_EVENT_DAYS = env.int("ANALYTICS_RAW_EVENT_DAYS", default=90)
+# Alerts go to staff by e-mail and, when set, to a Slack-compatible incoming webhook.
+OPS_ALERT_WEBHOOK_URL = env("OPS_ALERT_WEBHOOK_URL", default="")
+# Links from the ops dashboard's errors to Sentry, e.g. https://sentry.io/organizations/acme/issues/?query=
+SENTRY_EVENT_URL = env("SENTRY_EVENT_URL", default="")
+
 # MIDDLEWARE
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # First: every request gets its id (X-Request-ID) and one log line, cached pages too.
     "apps.core.request_id.RequestIdMiddleware",
+    # Latency and errors per route group, and the fans' analytics, in one Redis round trip.
+    "apps.analytics.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Security headers wrap the cached fans' pages too, so they come before the fast path.
@@ -444,6 +459,9 @@ CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_BEAT_SCHEDULE = {
     "health-probe": {"task": "apps.analytics.tasks.health_probe", "schedule": 60.0},
+    "analytics-flush": {"task": "apps.analytics.tasks.analytics_flush", "schedule": 60.0},
+    "analytics-prune": {"task": "apps.analytics.tasks.analytics_prune", "schedule": 24 * 3600.0},
+    "alerts-check": {"task": "apps.analytics.tasks.alerts_check", "schedule": 60.0},
     "publish-due": {"task": "apps.content.tasks.publish_due", "schedule": 60.0},
     "generation-requeue": {"task": "apps.content.tasks.generation_requeue", "schedule": 60.0},
     "trash-purge": {"task": "apps.content.tasks.trash_purge", "schedule": 24 * 3600.0},

@@ -33,3 +33,12 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(settings, capsys, client)
     )
     assert response.status_code == 302
     assert response["Location"] == "/dashboard/"
+    # The demo has figures to show in its analytics, the same after a second run.
+    analytics = client.get("/analytics/?days=30")
+    assert analytics.status_code == 200, analytics.get("Location")
+    period = analytics.context["period"]
+    assert period.totals["views"].current > 1000 and period.links and period.posts
+    call_command("seed_demo")
+    client.force_login(User.objects.get(handle="demo"))  # seeding ends sessions (new password)
+    again = client.get("/analytics/?days=30").context["period"]
+    assert again.totals["views"].current == period.totals["views"].current

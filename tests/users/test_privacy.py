@@ -1,6 +1,7 @@
 """/settings/privacy/: the export of all of a person's data, the deletion of their account,
 and the registry that keeps both complete."""
 
+import datetime
 import io
 import json
 import zipfile
@@ -12,7 +13,7 @@ from django.core.files.storage import default_storage, storages
 from django.utils import timezone
 from djstripe.models import Customer
 
-from apps.analytics.models import Event
+from apps.analytics.models import DailyStat, Event
 from apps.content.library.services import content_item_create, content_item_publish
 from apps.content.models import ChatMessage, Conversation, UsageRecord
 from apps.users import privacy
@@ -113,6 +114,9 @@ def rich_creator(client, django_capture_on_commit_callbacks):
         conversation=conversation, role="assistant", content="Plenty.", usage=usage
     )
     Event.objects.create(kind="page_view", creator=creator, visitor="f" * 32)
+    DailyStat.objects.create(
+        creator=creator, day=datetime.date(2026, 1, 2), metric="views", value=3
+    )
     return creator
 
 
@@ -164,7 +168,9 @@ def test_the_export_is_a_zip_of_everything_about_me_and_nothing_of_others(
     assert [m["content"] for m in load("studio/chat_messages.json")] == ["Any ideas?", "Plenty."]
     assert load("ai/ledger.json")[0]["cost_usd"] == "0.000400"
     events = load("analytics/page_events.json")
-    assert events[0]["kind"] == "page_view" and "visitor" not in events[0]
+    assert "page_view" in {e["kind"] for e in events}
+    assert all("visitor" not in event for event in events)
+    assert load("analytics/daily_figures.json")[0]["value"] == 3
     assert any(e["kind"] == "export_requested" for e in load("security_events.json"))
     assert "billing/stripe_customers.json" in names and "README.txt" in names
     assert b"Secret of other" not in b"".join(archive.read(n) for n in names)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from .models import UsageRecord
@@ -70,4 +70,31 @@ def usage_by_day(*, user, since: datetime.date) -> QuerySet:
             cost_usd=Sum("cost_usd"),
         )
         .order_by("day", "model")
+    )
+
+
+def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The first and last instant of a day in the site's time zone (an indexed range,
+    where created_at__date would read every row)."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return start, start + datetime.timedelta(days=1, microseconds=-1)
+
+
+def usage_rollup_rows(*, day: datetime.date) -> QuerySet:
+    """One day's ledger grouped by user, model, task and route reason: what analytics rolls
+    up into its daily figures (rows of deleted accounts are left out)."""
+    return (
+        UsageRecord.objects.filter(created_at__range=day_bounds(day), user__isnull=False)
+        .values("user_id", "model", "task", "route_reason")
+        .annotate(
+            requests=Count("id"),
+            errors=Count("id", filter=Q(status=UsageRecord.Status.ERROR)),
+            cache_hits=Count("id", filter=Q(cache_hit=True)),
+            fallbacks=Count("id", filter=Q(fallback=True)),
+            prompt_tokens=Coalesce(Sum("prompt_tokens"), 0),
+            cached_tokens=Coalesce(Sum("cached_tokens"), 0),
+            completion_tokens=Coalesce(Sum("completion_tokens"), 0),
+            cost_usd=Sum("cost_usd"),
+        )
+        .order_by()
     )

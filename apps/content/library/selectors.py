@@ -77,3 +77,15 @@ def content_trashed_get(*, user, item_id) -> ContentItem | None:
         .only(*_LIST_FIELDS)
         .first()
     )
+
+
+def content_titles_for_user(*, user, item_ids) -> dict[int, dict]:
+    """Title (or the start of the body), slug and status of some of the user's posts, for
+    pages that list them by id (analytics); deleted ones are simply missing."""
+    items = ContentItem.objects.filter(user=user, pk__in=list(item_ids)).only(
+        "pk", "title", "body", "slug", "status"
+    )
+    return {
+        item.pk: {"title": item.title or item.body[:60], "slug": item.slug, "status": item.status}
+        for item in items
+    }

@@ -125,15 +125,31 @@ def public_page_lookup(*, handle: str, path: str, language: str) -> dict | None:
     return _cache_call(lambda: cache.get(key), None)
 
 
-def public_page_entry(body: bytes, content_type: str = "text/html; charset=utf-8") -> dict:
+def public_page_entry(
+    body: bytes,
+    content_type: str = "text/html; charset=utf-8",
+    *,
+    creator_id: int | None = None,
+    content_id: int | None = None,
+) -> dict:
+    """A page as the cache keeps it, with whose page it is so that hits count as views."""
     return {
         "body": body,
         "content_type": content_type,
         "etag": '"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+        "creator_id": creator_id,
+        "content_id": content_id,
     }
 
 
-def public_page_store(key: str, *, body: bytes, content_type: str) -> dict:
-    entry = public_page_entry(body, content_type)
+def public_page_store(
+    key: str,
+    *,
+    body: bytes,
+    content_type: str,
+    creator_id: int | None = None,
+    content_id: int | None = None,
+) -> dict:
+    entry = public_page_entry(body, content_type, creator_id=creator_id, content_id=content_id)
     _cache_call(lambda: cache.set(key, entry, timeout=PAGE_CACHE_SECONDS), None)
     return entry

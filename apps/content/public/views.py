@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.analytics.services import link_click_record
+from apps.analytics.services import link_click_record, page_view_record
 from apps.users.services import follow_create, follow_delete
 
 from ..library.media import media_url
@@ -45,10 +45,15 @@ def _file_url(file) -> str:
 
 
 def _cached_response(request: HttpRequest, handle: str, render_page) -> HttpResponse:
-    """Serve from the cache, or render, store and serve; answer 304 to a matching ETag."""
+    """Serve from the cache, or render, store and serve; answer 304 to a matching ETag.
+
+    `render_page()` returns the page's HTML and what its views are counted under (the
+    creator's id and the post's, if any), which the cache entry keeps for its later hits."""
     version = cache.public_cache_version(handle)
     if not version:  # the cache is down: render from the database, store nothing
-        return public_response(request, cache.public_page_entry(render_page().encode()))
+        body, creator_id, content_id = render_page()
+        entry = cache.public_page_entry(body.encode(), creator_id=creator_id, content_id=content_id)
+        return public_response(request, entry)
     key = cache.public_page_key(
         handle=handle,
         version=version,
@@ -57,15 +62,24 @@ def _cached_response(request: HttpRequest, handle: str, render_page) -> HttpResp
     )
     entry = cache.public_page_cached(key)
     if entry is None:
-        body = render_page()
+        body, creator_id, content_id = render_page()
         entry = cache.public_page_store(
-            key, body=body.encode(), content_type="text/html; charset=utf-8"
+            key,
+            body=body.encode(),
+            content_type="text/html; charset=utf-8",
+            creator_id=creator_id,
+            content_id=content_id,
         )
     return public_response(request, entry)
 
 
 def public_response(request: HttpRequest, entry: dict) -> HttpResponse:
-    """A cached page as a response: 304 when the fan's copy is current."""
+    """A cached page as a response: 304 when the fan's copy is current. The view is
+    counted (off the request path, see apps.analytics.services.page_view_record)."""
+    if entry.get("creator_id"):
+        page_view_record(
+            request, creator_id=entry["creator_id"], content_id=entry.get("content_id")
+        )
     if request.headers.get("If-None-Match") == entry["etag"]:
         response = HttpResponse(status=304)
     else:
@@ -104,7 +118,8 @@ def creator_page(request: HttpRequest, handle: str) -> HttpResponse:
             "og_image": _absolute(reverse("public_og_image", args=[creator.handle])),
             "cover_url": _file_url(creator.cover),
         }
-        return render_to_string("content/public/page.html", context, request=request)
+        html = render_to_string("content/public/page.html", context, request=request)
+        return html, creator.pk, None
 
     return _cached_response(request, handle, render_page)
 
@@ -126,7 +141,8 @@ def post_page(request: HttpRequest, handle: str, slug: str) -> HttpResponse:
             ),
             "post_image": _absolute_url(media_url(post.media)) if post.media else "",
         }
-        return render_to_string("content/public/post.html", context, request=request)
+        html = render_to_string("content/public/post.html", context, request=request)
+        return html, creator.pk, post.pk
 
     return _cached_response(request, handle, render_page)
 
