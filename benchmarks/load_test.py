@@ -66,7 +66,7 @@ sys.path.insert(0, str(ROOT))
 from apps.content.ai.testing.azure_server import AzureSimulator  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from public_page import ensure_database, free_port  # noqa: E402
+from public_page import empty_redis, ensure_database, free_port  # noqa: E402
 
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
@@ -137,12 +137,6 @@ with open(os.environ["LOAD_ACCOUNTS_FILE"], "w") as out:
     json.dump(accounts, out)
 print(f"{len(accounts)} load-test creators on the {plan.key} plan")
 """
-
-
-def empty_redis(url: str) -> None:
-    import redis
-
-    redis.Redis.from_url(url).flushdb()
 
 
 def manage(env: dict, *args: str) -> None:

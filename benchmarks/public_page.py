@@ -5,9 +5,11 @@
 Starts gunicorn with huntaze.settings.production on PostgreSQL and Redis (DATABASE_URL and
 REDIS_URL, defaulting to the local servers and a database of its own), seeds the demo
 creator, warms the page cache, then drives /@demo/ and /healthz in turn with wrk (Debian's
-`wrk` package) at the same concurrency, sending X-Forwarded-Proto as the load balancer does.
-Prints p50/p90/p95/p99 latency and throughput for both, and the ratio of their throughputs.
-Targets: /@demo/ p95 <= 25 ms and at least half of /healthz's throughput.
+`wrk` package) at the same concurrency, sending X-Forwarded-Proto as the load balancer does
+and a phone browser's User-Agent, so that every page view is counted as a fan's would be
+(analytics' Redis pipeline is on the measured path; the script prints how many views were
+counted). Prints p50/p90/p95/p99 latency and throughput for both, and the ratio of their
+throughputs. Targets: /@demo/ p90 and p95 <= 25 ms and at least 0.7 x /healthz's throughput.
 """
 
 import argparse
@@ -25,6 +27,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+PHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
 LUA = """
 done = function(summary, latency, requests)
   io.write(string.format(
@@ -63,7 +69,7 @@ def manage(env: dict, *args: str) -> None:
 
 def wrk(url: str, *, seconds: int, connections: int, script: Path, headers=()) -> dict:
     """wrk's figures for `url`, sent as the load balancer sends requests (plus `headers`)."""
-    sent = ("X-Forwarded-Proto: https", "Accept-Language: en", *headers)
+    sent = ("X-Forwarded-Proto: https", "Accept-Language: en", f"User-Agent: {PHONE}", *headers)
     output = subprocess.run(
         [
             *("wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script)),
@@ -97,10 +103,25 @@ def production_env(port: int) -> dict:
 def prepare(env: dict) -> None:
     """The database migrated, the demo seeded, the static files collected."""
     ensure_database(env["DATABASE_URL"])
+    empty_redis(env["REDIS_URL"])  # the benchmark's own Redis database: no stale pages or counts
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "seed_demo", "--force")
     # Always: a manifest from an older checkout lacks newer files, and pages then fail.
     manage(env, "collectstatic", "--noinput", "-v0")
+
+
+def empty_redis(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+def views_counted(redis_url: str) -> int:
+    """Page views analytics counted in Redis today (all creators), as its flush would read."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    return sum(int(client.hget(key, "v") or 0) for key in client.scan_iter(match="*:an:d:*"))
 
 
 def wait_until_up(base: str) -> None:
@@ -169,6 +190,7 @@ def main() -> None:
         server.wait(timeout=30)
 
     ratio = results["public_page"]["rps"] / results["healthz"]["rps"]
+    counted = views_counted(env["REDIS_URL"])
     report = {
         "connections": args.connections,
         "seconds": args.seconds,
@@ -176,10 +198,13 @@ def main() -> None:
         "public_page": results["public_page"],
         "healthz": results["healthz"],
         "throughput_ratio": round(ratio, 3),
+        "views_counted": counted,
         "targets": {
+            "p90_ms_max": 25,
             "p95_ms_max": 25,
-            "throughput_ratio_min": 0.5,
-            "met": results["public_page"]["p95"] <= 25 and ratio >= 0.5,
+            "throughput_ratio_min": 0.7,
+            "met": max(results["public_page"]["p90"], results["public_page"]["p95"]) <= 25
+            and ratio >= 0.7,
         },
     }
     if args.json:
@@ -194,6 +219,7 @@ def main() -> None:
         )
     met = report["targets"]["met"]
     print(f"throughput ratio (public / healthz): {ratio:.2f}   targets met: {met}")
+    print(f"page views counted by analytics today: {counted}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """Request metrics for the ops dashboard: count, server errors and a latency histogram per
-route group and hour, counted in Redis in the same pipelined round trip as the request's
+route group and hour, counted in Redis in the same round trip as the request's
 analytics (a fan's page view), then rolled up by `rollup.analytics_flush`."""
 
 import logging
@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.core.request_id import current_request_id
 
 from .models import ErrorReport
-from .services import COUNTER_SECONDS, counting_in_redis, pipeline_run, redis_key
+from .services import counting_in_redis, counts_send, redis_key
 
 logger = logging.getLogger(__name__)
 
@@ -57,17 +57,12 @@ def latency_bucket(ms: float) -> int:
     return len(LATENCY_BUCKETS_MS)
 
 
-def _request_operation(*, group: str, ms: float, status: int):
+def _request_operations(*, group: str, ms: float, status: int) -> list[tuple[str, str, str]]:
     key = redis_key("req", timezone.now().strftime("%Y%m%d%H"))
-
-    def operation(pipe) -> None:
-        pipe.hincrby(key, f"{group}|n", 1)
-        pipe.hincrby(key, f"{group}|b{latency_bucket(ms)}", 1)
-        if status >= 500:
-            pipe.hincrby(key, f"{group}|e", 1)
-        pipe.expire(key, COUNTER_SECONDS)
-
-    return operation
+    operations = [("H", key, f"{group}|n"), ("H", key, f"{group}|b{latency_bucket(ms)}")]
+    if status >= 500:
+        operations.append(("H", key, f"{group}|e"))
+    return operations
 
 
 def _error_report(request: HttpRequest, *, group: str, status: int) -> None:
@@ -104,10 +99,18 @@ class RequestMetricsMiddleware:
         group = route_group(request.path_info)
         pending = request.analytics_pending
         if group and counting_in_redis():
-            pending.append(_request_operation(group=group, ms=ms, status=response.status_code))
+            pending += _request_operations(group=group, ms=ms, status=response.status_code)
         if response.status_code >= 500 and group:
             _error_report(request, group=group, status=response.status_code)
-        pipeline_run(pending)
+        if pending:
+            # Sent once the server has written the response and closes it, so the round
+            # trip is not part of what the visitor waits for. (Django's own hook for this,
+            # the one its file responses use; without it, send now.)
+            closers = getattr(response, "_resource_closers", None)
+            if closers is None:
+                counts_send(pending)
+            else:
+                closers.append(lambda: counts_send(pending))
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:

@@ -5,9 +5,19 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from apps.analytics.demo import analytics_seed_demo
+from apps.analytics.models import ErrorReport, Probe
+from apps.analytics.rollup import analytics_flush
 from apps.content.library.services import content_item_create
+from apps.content.models import UsageRecord
 from apps.users.models import User
-from apps.users.services import avatar_process, demo_users_seed, user_update_profile
+from apps.users.services import (
+    DEMO_PASSWORD,
+    avatar_process,
+    demo_users_seed,
+    link_create,
+    user_update_profile,
+)
 from tests.browser.pages import log_in
 from tests.content.test_media import _png
 
@@ -19,6 +29,8 @@ LOGGED_IN_PAGES = [
     "/studio/chat/",
     "/content/",
     "/content/{item}/",
+    "/analytics/",
+    "/analytics/?days=90",
     "/billing/",
     "/settings/profile/",
     "/settings/persona/",
@@ -49,6 +61,8 @@ def test_every_logged_in_page_fits_a_phone(page, live_server):
         avatar=avatar_process(upload=upload),
     )
     item = content_item_create(user=creator, kind="post", title="A title", body="Text " * 80)
+    link_create(user=creator, title="A long shop name " * 4, url="https://example.com/" + "x" * 80)
+    analytics_seed_demo(creator=creator, post_ids=[item.pk])
     log_in(page, live_server)
 
     too_wide = {}
@@ -60,6 +74,29 @@ def test_every_logged_in_page_fits_a_phone(page, live_server):
         # The header is one line: the brand and the menu button.
         header = page.locator(".site-header").bounding_box()
         assert header["height"] < 90, f"{path}: the header wraps ({header['height']} px)"
+    assert too_wide == {}
+
+
+def test_the_ops_pages_fit_a_phone_for_staff(page, live_server):
+    demo_users_seed()
+    creator = User.objects.get(handle="demo")
+    UsageRecord.objects.create(
+        user=creator, task="caption", model="gpt-4o", prompt_version="v1", cost_usd="0.5"
+    )
+    analytics_flush()
+    ErrorReport.objects.create(group="api", method="GET", path="/api/v1/" + "x" * 150, status=500)
+    Probe.objects.create(ok=True)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("E-mail address").fill("staff@huntaze.local")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/feed/$"))  # staff here hold a fan account
+    too_wide = {}
+    for path in ("/ops/", "/ops/alerts/"):
+        page.goto(live_server.url + path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        if _overflow(page) > 0:
+            too_wide[path] = _overflow(page)
     assert too_wide == {}
 
 
