@@ -12,6 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from apps.content.home import views as home_views
 from apps.content.public import views as public_views
 from apps.content.public.sitemaps import SITEMAPS
+from apps.subscriptions import api as subscriptions_api
 from apps.subscriptions import views as subscriptions_views
 from apps.users import views as users_views
 from apps.users.converters import HandleConverter
@@ -64,10 +65,12 @@ urlpatterns = [
     # them (its URL below keeps the name; our handlers are in apps/subscriptions/webhooks.py)
     path("stripe/webhook/<uuid:endpoint_uuid>/", subscriptions_views.stripe_webhook),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
-    # apps/users — /api/v1/me/
-    path("api/v1/me/", include("apps.users.api_urls")),
-    # apps/content/studio — /api/v1/generations/ and /api/v1/usage/
-    path("api/v1/", include("apps.content.studio.api_urls")),
+    # The REST API, /api/v1/: each app's own resources
+    path("api/v1/", include("apps.users.api_urls")),  # me/, links/
+    path("api/v1/", include("apps.content.studio.api_urls")),  # generations/, usage/
+    path("api/v1/content/", include("apps.content.library.api_urls")),
+    path("api/v1/analytics/", include("apps.analytics.api_urls")),
+    path("api/v1/subscription/", subscriptions_api.SubscriptionApi.as_view(), name="api-plan"),
     # drf-spectacular — the OpenAPI schema and its docs
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
@@ -89,3 +92,7 @@ if settings.MEDIA_PRIVATE_SERVED_BY_DJANGO:
         # apps/content/library — avatars and images of published posts
         path("media/public/", include("apps.content.library.public_media_urls")),
     ]
+
+# Under /api/, Django's own 404 and 500 answer as problem details too.
+handler404 = "apps.core.api.api_aware_404"
+handler500 = "apps.core.api.api_aware_500"

@@ -45,6 +45,18 @@ def _fresh_storage_check():
 
 
 @pytest.fixture(autouse=True)
+def _default_language_and_zone():
+    """Requests leave their language and time zone active on the thread; each test starts
+    from the site's defaults, whatever ran before it."""
+    from django.conf import settings
+    from django.utils import timezone, translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    timezone.deactivate()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Every test starts with an empty cache namespace of its own worker."""
     from django.conf import settings

@@ -133,6 +133,7 @@ def creator_period(*, creator, days: int) -> Period:
         clicks = link_clicks.get(str(link.pk), Figure(0, 0))
         period.links.append(
             {
+                "id": link.pk,
                 "title": link.title,
                 "url": link.url,
                 "clicks": clicks,

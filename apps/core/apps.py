@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """Shared code, management commands (`seed_demo`, backups); it has no models."""
+    """Shared code, management commands (`seed_demo`, backups) and the API's idempotency
+    records."""
 
     name = "apps.core"
     label = "core"

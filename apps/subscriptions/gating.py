@@ -2,11 +2,15 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
+from rest_framework.throttling import SimpleRateThrottle
 
 from .plans import plan_for_tier
 
@@ -33,7 +37,47 @@ class HasPlanApiAccess(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and plan_for_tier(user.tier).api_access)
+        if not (user and user.is_authenticated):
+            return True  # authentication answers 401 first
+        if plan_for_tier(user.tier).api_access:
+            return True
+        raise PlanApiAccessDenied(request)
+
+
+class PlanApiAccessDenied(exceptions.PermissionDenied):
+    """403 with the way out: the problem carries `upgrade_url`."""
+
+    def __init__(self, request):
+        super().__init__(HasPlanApiAccess.message)
+        self.problem_extra = {"upgrade_url": request.build_absolute_uri(reverse("pricing"))}
+
+
+class PlanRateThrottle(SimpleRateThrottle):
+    """Requests per minute by plan (API_RATES), counted per API key, or per user for a
+    browser session. Leaves its figures on the request for the RateLimit-* headers."""
+
+    scope = "plan"
+
+    def get_rate(self):
+        return None  # set per request, from the user's plan
+
+    def allow_request(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return True
+        rates = settings.API_RATES
+        self.rate = rates.get(user.tier, rates["default"])
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        allowed = super().allow_request(request, view)
+        remaining = self.num_requests - len(self.history) if allowed else 0
+        reset = self.duration - (self.now - self.history[-1]) if self.history else self.duration
+        request._request.rate_limit = (self.num_requests, remaining, reset)
+        return allowed
+
+    def get_cache_key(self, request, view):
+        key = request.auth
+        ident = f"key{key.pk}" if getattr(key, "pk", None) else f"user{request.user.pk}"
+        return f"throttle:plan:{ident}"
 
 
 def plan_context(request) -> dict:

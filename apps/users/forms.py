@@ -266,8 +266,16 @@ class LinkForm(forms.ModelForm):
 class ApiKeyForm(forms.ModelForm):
     class Meta:
         model = ApiKey
-        fields = ("name",)
+        fields = ("name", "scope")
         widgets = {"name": forms.TextInput(attrs={"placeholder": _("e.g. My scheduler script")})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read and write unless asked otherwise (as keys were before scopes).
+        self.fields["scope"].required = False
+
+    def clean_scope(self) -> str:
+        return self.cleaned_data.get("scope") or ApiKey.Scope.READ_WRITE
 
 
 class AccountDeleteForm(forms.Form):

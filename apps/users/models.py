@@ -355,7 +355,19 @@ class ApiKey(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys"
     )
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        READ_WRITE = "read_write", _("Read and write")
+
     name = models.CharField(_("name"), max_length=60)
+    scope = models.CharField(
+        _("access"),
+        max_length=12,
+        choices=Scope,
+        default=Scope.READ_WRITE,
+        help_text=_("A read-only key can list and read, never change anything."),
+    )
     prefix = models.CharField(max_length=12, db_index=True)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

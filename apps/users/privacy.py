@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.core.files.storage import Storage
 from django.db import models
 
+from apps.core.models import IdempotencyRecord
+
 from .models import User
 
 # What deletion does with a table's rows of the user.
@@ -198,6 +200,12 @@ def register_accounts() -> None:
             owner="user",
             erase=DELETE,
             not_exported_because="a staff member's admin log is about other people's accounts",
+        ),
+        PersonalData(
+            IdempotencyRecord,
+            owner="user",
+            erase=DELETE,
+            not_exported_because="copies of the API's answers, kept a day to replay retries",
         ),
     ]
     for entry in entries:

@@ -227,6 +227,22 @@ def link_move(*, link: Link, offset: int) -> None:
     _public_changed(link.user)
 
 
+@transaction.atomic
+def link_reorder(*, user: User, link_ids: list) -> list[Link]:
+    """Put the user's links in this order; the list must hold each of their links once."""
+    links = {link.pk: link for link in Link.objects.select_for_update().filter(user=user)}
+    if len(link_ids) != len(links) or {str(i) for i in link_ids} != {str(k) for k in links}:
+        raise ValidationError({"order": _("List each of your links exactly once.")})
+    by_text = {str(pk): link for pk, link in links.items()}
+    ordered = [by_text[str(link_id)] for link_id in link_ids]
+    for position, link in enumerate(ordered):
+        if link.position != position:
+            link.position = position
+            link.save(update_fields=["position"])
+    _public_changed(user)
+    return ordered
+
+
 # Moderation and follows ------------------------------------------------------------------
 
 
@@ -283,14 +299,24 @@ def _api_key_digest(raw_key: str) -> str:
 
 
 @transaction.atomic
-def api_key_create(*, user: User, name: str) -> tuple[ApiKey, str]:
+def api_key_create(
+    *, user: User, name: str, scope: str = ApiKey.Scope.READ_WRITE
+) -> tuple[ApiKey, str]:
     """Create a key and return it with its secret, which is never stored or shown again."""
     raw_key = API_KEY_PREFIX + secrets.token_urlsafe(32)
-    key = ApiKey(user=user, name=name.strip(), prefix=raw_key[:10], digest=_api_key_digest(raw_key))
+    key = ApiKey(
+        user=user,
+        name=name.strip(),
+        scope=scope,
+        prefix=raw_key[:10],
+        digest=_api_key_digest(raw_key),
+    )
     key.full_clean()
     key.save()
     security_event_record(
-        user=user, kind=SecurityEvent.Kind.API_KEY_CREATED, detail=f"{key.name} ({key.prefix}…)"
+        user=user,
+        kind=SecurityEvent.Kind.API_KEY_CREATED,
+        detail=f"{key.name} ({key.prefix}…, {key.get_scope_display().lower()})",
     )
     return key, raw_key
 
@@ -308,8 +334,9 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
     return key
 
 
-def api_key_authenticate(*, raw_key: str) -> User | None:
-    """The active user owning an active key, or None. Records when the key was last used."""
+def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
+    """The active key (its user loaded) whose owner is active, or None. Records when the
+    key was last used."""
     if not raw_key.startswith(API_KEY_PREFIX):
         return None
     key = (
@@ -323,7 +350,7 @@ def api_key_authenticate(*, raw_key: str) -> User | None:
     # One write a minute at most per key, so a busy script does not hammer the row.
     if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-    return key.user
+    return key
 
 
 # Demo ------------------------------------------------------------------------------------

@@ -193,7 +193,9 @@ def settings_api_keys(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             _key, new_key = services.api_key_create(
-                user=request.user, name=form.cleaned_data["name"]
+                user=request.user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
             )
             form = ApiKeyForm()
             status = 201

@@ -239,6 +239,7 @@ MIDDLEWARE = [
     "apps.core.request_id.RequestIdMiddleware",
     # Latency and errors per route group, and the fans' analytics, in one Redis round trip.
     "apps.analytics.middleware.RequestMetricsMiddleware",
+    "apps.core.api.RateLimitHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Security headers wrap the cached fans' pages too, so they come before the fast path.
@@ -480,7 +481,14 @@ REST_FRAMEWORK = {
         "apps.users.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Every API call: logged in (key or session), on a plan with API access (403 with the
+    # upgrade path otherwise), and a read-only key only reads.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "apps.subscriptions.gating.HasPlanApiAccess",
+        "apps.users.authentication.KeyScopePermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["apps.subscriptions.gating.PlanRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PARSER_CLASSES": [
         "apps.core.api.SafeJSONParser",
@@ -489,8 +497,14 @@ REST_FRAMEWORK = {
     ],
     # Service exceptions (ValidationError, UpgradeRequired) become responses in one place.
     "EXCEPTION_HANDLER": "apps.core.api.api_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "apps.core.api.CursorPage",
     "PAGE_SIZE": 50,
+}
+# API requests per key (or per browser session) and minute, by plan.
+API_RATES = {
+    "default": env("API_RATE_DEFAULT", default="60/min"),
+    "pro": env("API_RATE_PRO", default="120/min"),
+    "business": env("API_RATE_BUSINESS", default="600/min"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Huntaze API",
@@ -499,6 +513,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema maps every endpoint: for account holders (session or API key), not anyone.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {"TaskEnum": "apps.content.ai.task_types.TaskType"},
+    # Every list is cursor-paginated and every error a problem (RFC 9457).
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

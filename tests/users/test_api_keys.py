@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from apps.users.models import ApiKey
+from apps.users.models import ApiKey, User
 from apps.users.services import api_key_create
 from tests.factories import UserFactory
 
@@ -34,14 +34,17 @@ def test_a_key_is_shown_once_and_stored_hashed(user_client, user):
 
 def test_the_api_accepts_a_bearer_key_and_records_its_use(client, user_client, user):
     raw = _create_key(user_client)
+    User.objects.filter(pk=user.pk).update(tier="pro")  # the Free plan has no API access
     response = client.get("/api/v1/me/", headers={"authorization": f"Bearer {raw}"})
     assert response.status_code == 200
-    assert response.json() == {
+    body = response.json()
+    assert body.pop("persona")["tone"] == "warm"
+    assert body == {
         "email": user.email,
         "name": user.name,
         "handle": user.handle,
         "role": "creator",
-        "tier": "free",
+        "tier": "pro",
     }
     assert ApiKey.objects.get(user=user).last_used_at is not None
     assert "last used" in user_client.get("/settings/api-keys/").content.decode()

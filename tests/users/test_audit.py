@@ -63,7 +63,8 @@ def test_api_keys_and_two_factor_changes_are_recorded(
     assert kinds.count("api_key_created") == 1 and kinds.count("api_key_revoked") == 1
     assert "mfa_added" in kinds
     created = SecurityEvent.objects.get(user=user, kind="api_key_created")
-    assert created.detail == f"Scheduler ({key.prefix}…)" and key.digest not in created.detail
+    assert created.detail == f"Scheduler ({key.prefix}…, read and write)"
+    assert key.digest not in created.detail
     page = client.get("/settings/security/").content.decode()
     assert "API key revoked" in page and "Two-factor method added" in page
 

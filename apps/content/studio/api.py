@@ -2,20 +2,24 @@
 Service exceptions become responses in `apps.core.api.api_exception_handler`."""
 
 import datetime
+import time
 
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers, status
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from apps.subscriptions.gating import HasPlanApiAccess
+from apps.core.api import idempotent
+from apps.core.api_schema import IDEMPOTENCY_HEADER, api_errors
 from apps.subscriptions.selectors import plan_usage_for_user
 
 from ..ai import ledger
 from ..ai.service import MAX_PROMPT_CHARS
-from ..ai.task_types import TaskType
+from ..ai.task_types import TYPICAL_WORDS, TaskType
+from ..models import GenerationJob
 from . import selectors, services
 
 USAGE_DAYS = 30
@@ -59,37 +63,93 @@ class JobOutputSerializer(serializers.Serializer):
         }
 
 
-class GenerationCreateApi(APIView):
-    """Queue a generation; poll its URL for the result."""
+# Tasks short enough to answer within the request with ?wait=true (a caption, hashtags, a
+# bio, a fan reply); longer ones always come back as a job to poll.
+SHORT_TASK_WORDS = 60
+WAIT_SECONDS = 25
 
-    permission_classes = [IsCreator, HasPlanApiAccess]
 
-    class GenerationInputSerializer(serializers.Serializer):
-        task = serializers.ChoiceField(choices=TaskType.choices)
-        prompt = serializers.CharField(max_length=MAX_PROMPT_CHARS)
-        regenerate = serializers.BooleanField(default=False)
+class GenerationInputSerializer(serializers.Serializer):
+    task = serializers.ChoiceField(choices=TaskType.choices)
+    prompt = serializers.CharField(max_length=MAX_PROMPT_CHARS)
+    regenerate = serializers.BooleanField(default=False)
+
+
+class GenerationListApi(generics.GenericAPIView):
+    """Start a generation, or list them."""
+
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsCreator]
+    serializer_class = JobOutputSerializer
+
+    @extend_schema(
+        summary="List generations",
+        parameters=[OpenApiParameter("limit", type=int, description="Per page (1-200, 50)")],
+        responses={200: JobOutputSerializer(many=True), **api_errors()},
+    )
+    def get(self, request):
+        jobs = selectors.generation_job_list_for_user(user=request.user)
+        page = self.paginate_queryset(jobs)
+        return self.get_paginated_response(JobOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=GenerationInputSerializer,
+        parameters=[
+            IDEMPOTENCY_HEADER,
+            OpenApiParameter(
+                "wait",
+                type=bool,
+                description="For short tasks (caption, hashtags, bio, fan reply): answer "
+                "with the draft (201) instead of a job to poll (202)",
+            ),
+        ],
         responses={
+            201: JobOutputSerializer,
             202: JobOutputSerializer,
-            400: OpenApiResponse(description="Invalid task or prompt"),
-            402: OpenApiResponse(description="The plan's monthly AI requests are used up"),
+            **api_errors(400, 402, 409, 422),
         },
+        examples=[
+            OpenApiExample(
+                "A caption",
+                value={"task": "caption", "prompt": "Teaser for Friday's drop"},
+                request_only=True,
+            )
+        ],
         summary="Start a generation",
     )
+    @idempotent
     def post(self, request):
-        data = self.GenerationInputSerializer(data=request.data)
+        data = GenerationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         job = services.generation_job_create(user=request.user, **data.validated_data)
+        wait = request.query_params.get("wait", "").lower() in ("1", "true", "yes")
+        if wait and TYPICAL_WORDS.get(job.task, 999) <= SHORT_TASK_WORDS:
+            job = _wait_for(request.user, job)
         job = selectors.generation_job_get_for_user(user=request.user, job_id=job.pk)
-        return Response(JobOutputSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        finished = job.state in (GenerationJob.State.DONE, GenerationJob.State.FAILED)
+        code = status.HTTP_201_CREATED if finished else status.HTTP_202_ACCEPTED
+        return Response(JobOutputSerializer(job).data, status=code)
+
+
+def _wait_for(user, job: GenerationJob) -> GenerationJob:
+    """Run the job here, or, if a worker took it first, wait for it (WAIT_SECONDS at most)."""
+    services.generation_job_run(job_id=str(job.pk))
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        job = selectors.generation_job_get_for_user(user=user, job_id=job.pk)
+        if job.state in (GenerationJob.State.DONE, GenerationJob.State.FAILED):
+            return job
+        if time.monotonic() > deadline:
+            return job
+        time.sleep(0.2)
 
 
 class GenerationDetailApi(APIView):
-    permission_classes = [IsCreator, HasPlanApiAccess]
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsCreator]
 
-    @extend_schema(responses=JobOutputSerializer, summary="A generation and its result")
+    @extend_schema(
+        responses={200: JobOutputSerializer, **api_errors(404)},
+        summary="A generation and its result",
+    )
     def get(self, request, job_id):
         job = selectors.generation_job_get_for_user(user=request.user, job_id=job_id)
         return Response(JobOutputSerializer(job).data)
@@ -98,7 +158,7 @@ class GenerationDetailApi(APIView):
 class UsageApi(APIView):
     """This month's AI requests against the plan, and the last 30 days by day and model."""
 
-    permission_classes = [IsCreator, HasPlanApiAccess]
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsCreator]
 
     class UsageOutputSerializer(serializers.Serializer):
         plan = serializers.CharField()
@@ -106,7 +166,7 @@ class UsageApi(APIView):
         requests_limit = serializers.IntegerField()
         days = serializers.ListField(child=serializers.DictField())
 
-    @extend_schema(responses=UsageOutputSerializer, summary="AI usage")
+    @extend_schema(responses={200: UsageOutputSerializer, **api_errors()}, summary="AI usage")
     def get(self, request):
         usage = plan_usage_for_user(user=request.user)
         since = timezone.localdate() - datetime.timedelta(days=USAGE_DAYS - 1)

@@ -5,7 +5,7 @@ from django.urls import path
 from . import api
 
 urlpatterns = [
-    path("generations/", api.GenerationCreateApi.as_view(), name="api-generations"),
+    path("generations/", api.GenerationListApi.as_view(), name="api-generations"),
     path(
         "generations/<uuid:job_id>/",
         api.GenerationDetailApi.as_view(),

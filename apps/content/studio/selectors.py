@@ -53,3 +53,8 @@ def job_variants(*, job: GenerationJob) -> list[ContentItem]:
 def job_variant_get(*, job: GenerationJob, item_id: int) -> ContentItem:
     """One of the job's drafts (the job is already the user's own); 404 otherwise."""
     return get_object_or_404(ContentItem, pk=item_id, generation_job=job)
+
+
+def generation_job_list_for_user(*, user):
+    """The creator's generation jobs (the API lists them newest first)."""
+    return GenerationJob.objects.filter(user=user).select_related("item", "item__usage")
