@@ -72,8 +72,10 @@ def _clear_cache():
     else:
         cache.clear()
     from apps.analytics.services import analytics_state_forget
+    from apps.content.public import cache as page_cache
 
     analytics_state_forget()
+    page_cache._paused_until = 0.0  # a test that stopped Redis leaves the page cache paused
     yield
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from apps.subscriptions.selectors import webhook_failures_since
@@ -80,18 +80,27 @@ def _notify(subject: str, text: str) -> None:
         try:
             with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
                 response.read()
-        except OSError:
+        except Exception:  # a bad URL or reply must not stop the other rules' checks
             logger.exception("alert not posted to the webhook")
 
 
+# An incident clears only once the figure is back under 90% of the threshold, so a figure
+# hovering at the line does not open and clear an incident every minute.
+CLEAR_RATIO = Decimal("0.9")
+
+
 def alerts_check() -> list[str]:
-    """Open or clear incidents; returns what was said ("opened: …", "cleared: …")."""
+    """Open or clear incidents; returns what was said ("opened: …", "cleared: …"). A rule
+    turned off clears its open incident."""
     said = []
-    for rule in AlertRule.objects.filter(enabled=True):
+    open_rules = AlertIncident.objects.filter(cleared_at__isnull=True).values("rule_id")
+    for rule in AlertRule.objects.filter(Q(enabled=True) | Q(pk__in=open_rules)):
         value = metric_value(rule.metric)
-        crossed = value > rule.threshold
+        crossed = rule.enabled and value > rule.threshold
         incident = rule.incidents.filter(cleared_at__isnull=True).first()
         label = rule.get_metric_display()
+        if incident is not None and not crossed and rule.enabled:
+            crossed = value > rule.threshold * CLEAR_RATIO  # not clear of it yet
         if crossed and incident is None:
             try:
                 with transaction.atomic():

@@ -71,7 +71,7 @@ class _AnalyticsApi(APIView):
         if not request.user.is_creator:
             raise PermissionDenied("Analytics are for creator accounts.")
         raw = request.query_params.get("days", "30")
-        if not raw.isdigit() or int(raw) not in PERIODS:
+        if raw not in {str(days) for days in PERIODS}:
             raise serializers.ValidationError({"days": ["One of 7, 30 or 90."]})
         return creator_period(creator=request.user, days=int(raw))
 

@@ -39,7 +39,9 @@ class Uptime:
 
 def uptime_windows(now: datetime.datetime | None = None) -> list[Uptime]:
     now = now or timezone.now()
-    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    midnight = timezone.localtime(now, timezone.get_default_timezone()).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
     windows = {
         "today": midnight,
         "7d": now - datetime.timedelta(days=7),
@@ -59,9 +61,11 @@ def uptime_windows(now: datetime.datetime | None = None) -> list[Uptime]:
 
 def probe_incidents(*, since: datetime.datetime, limit: int = 10) -> list[dict]:
     """Runs of failed probes, newest first: when, how long, and what failed."""
+    # The newest failures when there are very many (a long outage): those matter most.
     failures = list(
-        Probe.objects.filter(at__gte=since, ok=False).order_by("at").values("at", "failed")[:5000]
+        Probe.objects.filter(at__gte=since, ok=False).order_by("-at").values("at", "failed")[:5000]
     )
+    failures.reverse()
     incidents: list[dict] = []
     for probe in failures:
         if incidents and probe["at"] - incidents[-1]["end"] <= INCIDENT_GAP:
@@ -78,7 +82,8 @@ def probe_incidents(*, since: datetime.datetime, limit: int = 10) -> list[dict]:
                 }
             )
     for incident in incidents:
-        incident["minutes"] = max(1, round((incident["end"] - incident["start"]).seconds / 60) + 1)
+        length = (incident["end"] - incident["start"]).total_seconds()
+        incident["minutes"] = max(1, round(length / 60) + 1)
         incident["failed"] = ", ".join(sorted(incident["failed"]))
     return list(reversed(incidents))[:limit]
 

@@ -4,11 +4,13 @@ as an increment, and never lowered: a flush that runs twice, or two at once, cou
 and a Redis that lost its counters cannot wipe what was already rolled up.
 """
 
+import contextlib
 import datetime
 import logging
 from collections import Counter, defaultdict
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from redis.exceptions import RedisError
@@ -34,8 +36,33 @@ def _larger() -> str:
     return "MAX" if connection.vendor == "sqlite" else "GREATEST"
 
 
+# Referrers and campaign sources keep only a day's top keys: their rows are replaced as a
+# whole, since a key that drops out of the top is then counted under "(other)" instead.
+REPLACED = (M.REFERRERS, M.UTM)
+
+
 def _upsert(rows: list[Row]) -> int:
-    """Write (creator, day, metric, key, value) rows, keeping the larger value on conflict."""
+    """Write (creator, day, metric, key, value) rows, keeping the larger value on conflict
+    (REPLACED metrics: the creator-day's rows replaced by these). Rows of a creator deleted
+    meanwhile are dropped."""
+    if not rows:
+        return 0
+    with transaction.atomic():
+        replaced = {
+            (creator, day, metric) for creator, day, metric, _, _ in rows if metric in REPLACED
+        }
+        for creator, day, metric in replaced:
+            DailyStat.objects.filter(creator_id=creator, day=day, metric=metric).delete()
+        try:
+            with transaction.atomic():
+                _insert(rows)
+        except IntegrityError:
+            alive = user_ids_existing(user_ids={row[0] for row in rows})
+            _insert([row for row in rows if row[0] in alive])
+    return len(rows)
+
+
+def _insert(rows: list[Row]) -> None:
     table = DailyStat._meta.db_table
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
@@ -47,7 +74,6 @@ def _upsert(rows: list[Row]) -> int:
                 f"DO UPDATE SET value = {_larger()}({table}.value, EXCLUDED.value)",
                 [value for row in chunk for value in row],
             )
-    return len(rows)
 
 
 def _top(counts: Counter, limit: int = TOP_KEYS) -> dict[str, int]:
@@ -217,27 +243,58 @@ def _requests_flush(client, hours: list[datetime.datetime]) -> int:
 # The task's body ------------------------------------------------------------------------------
 
 
+# How far back a flush reaches after a pause (the beat or the workers down): the counters
+# live three days in Redis, so up to three days are caught up.
+CATCH_UP_DAYS = 3
+LAST_FLUSH_KEY = "analytics:last_flush"
+
+
+def _since_last_flush(now: datetime.datetime) -> datetime.datetime:
+    """When the last flush ran (an hour ago when unknown, three days at most)."""
+    earliest = now - datetime.timedelta(days=CATCH_UP_DAYS)
+    try:
+        last = cache.get(LAST_FLUSH_KEY)
+    except RedisError:
+        last = None
+    if not isinstance(last, datetime.datetime):
+        return now - datetime.timedelta(hours=1)
+    return max(last, earliest)
+
+
 def analytics_flush(days: list[datetime.date] | None = None) -> dict[str, int]:
-    """Roll up yesterday and today (or `days`); returns how many rows were written."""
-    days = days or [today() - datetime.timedelta(days=1), today()]
+    """Roll up what changed since the last flush: yesterday and today, and further back
+    after a pause (up to three days), or exactly `days`. Returns the rows written."""
+    now = timezone.now()
+    since = _since_last_flush(now)
+    if days is None:
+        first = min(timezone.localtime(since, timezone.get_default_timezone()).date(), today())
+        first = min(first, today() - datetime.timedelta(days=1))
+        days = [first + datetime.timedelta(days=n) for n in range((today() - first).days + 1)]
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    first_hour = min(
+        since.replace(minute=0, second=0, microsecond=0), hour - datetime.timedelta(hours=1)
+    )
+    hours = []
+    while first_hour <= hour:
+        hours.append(first_hour)
+        first_hour += datetime.timedelta(hours=1)
     rows: list[Row] = []
     requests_written = 0
-    client = None
     try:
         if counting_in_redis():
             client = redis_client()
             for day in days:
                 rows.extend(_redis_day(day))
-            now = timezone.now().replace(minute=0, second=0, microsecond=0)
-            requests_written = (
-                _requests_flush(client, [now - datetime.timedelta(hours=1), now]) if client else 0
-            )
+            requests_written = _requests_flush(client, hours) if client else 0
     except RedisError as exc:
         logger.warning("Redis counters not rolled up this minute: %s", exc)
     for day in days:
         rows.extend(_events_day(day))
         rows.extend(_ledger_day(day))
-    return {"daily_rows": _upsert(rows), "route_rows": requests_written}
+    written = _upsert(rows)
+    with contextlib.suppress(RedisError):  # the next flush covers the last hour and two days
+        cache.set(LAST_FLUSH_KEY, now, timeout=None)
+    return {"daily_rows": written, "route_rows": requests_written}
 
 
 def raw_events_prune(*, older_than_days: int) -> int:

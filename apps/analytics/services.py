@@ -75,7 +75,9 @@ def counting_in_redis() -> bool:
 
 
 def today() -> datetime.date:
-    return timezone.localdate()
+    """Analytics' day, in the site's zone (TIME_ZONE) whatever zone the request shows dates
+    in: every count, salt and roll-up of a day must agree on when it starts."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
 
 
 # The visitor -------------------------------------------------------------------------------
@@ -86,7 +88,7 @@ _salt_memo: tuple[str, bytes] | None = None
 
 def _daily_salt() -> bytes | None:
     """Today's random salt, made by whichever request comes first; None when Redis is down."""
-    global _salt_memo
+    global _salt_memo, _paused_until
     day = today().isoformat()
     if _salt_memo and _salt_memo[0] == day:
         return _salt_memo[1]
@@ -95,6 +97,7 @@ def _daily_salt() -> bytes | None:
         cache.add(key, secrets.token_hex(32), timeout=SALT_SECONDS)
         salt = cache.get(key)
     except RedisError:
+        _paused_until = time.monotonic() + PAUSE_SECONDS
         logger.warning("no visitor salt: the cache is unavailable")
         return None
     if not salt:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -67,31 +68,22 @@ def metrics(request: HttpRequest) -> HttpResponse:
 def _days(request: HttpRequest) -> int:
     """The period asked for in ?days= (7, 30 or 90); 30 for anything else."""
     raw = request.GET.get("days", "")
-    return int(raw) if raw.isdigit() and int(raw) in PERIODS else 30
+    return int(raw) if raw in {str(days) for days in PERIODS} else 30
 
 
 @require_GET
 @creator_required
 def creator_analytics(request: HttpRequest) -> HttpResponse:
     period = creator_period(creator=request.user, days=_days(request))
-    label = "%b %d" if period.days > 7 else "%a %d"
+    # Month or weekday names in the page's language.
+    label = "M j" if period.days > 7 else "D j"
+
+    def points(column: str) -> list[tuple[str, int]]:
+        return [(date_format(row["day"], label), row[column]) for row in period.series]
+
     charts = [
-        {
-            "id": "views",
-            "title": _("Page views per day"),
-            "chart": bar_chart(
-                [(row["day"].strftime(label), row["views"]) for row in period.series]
-            ),
-            "column": "views",
-        },
-        {
-            "id": "clicks",
-            "title": _("Link clicks per day"),
-            "chart": bar_chart(
-                [(row["day"].strftime(label), row["clicks"]) for row in period.series]
-            ),
-            "column": "clicks",
-        },
+        {"id": "views", "title": _("Page views per day"), "chart": bar_chart(points("views"))},
+        {"id": "clicks", "title": _("Link clicks per day"), "chart": bar_chart(points("clicks"))},
     ]
     return render(
         request,
@@ -124,7 +116,9 @@ def creator_analytics_csv(request: HttpRequest) -> HttpResponse:
 def ops_dashboard(request: HttpRequest) -> HttpResponse:
     context = ops_overview()
     context["sentry_event_url"] = settings.SENTRY_EVENT_URL
-    context["alerting_to_webhook"] = bool(settings.OPS_ALERT_WEBHOOK_URL)
+    context["alerting_to_webhook"] = settings.OPS_ALERT_WEBHOOK_URL.startswith(
+        ("https://", "http://")
+    )
     return render(request, "analytics/ops.html", context)
 
 
@@ -149,6 +143,10 @@ def ops_alerts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "analytics/alerts.html",
-        {"form": form, "incidents": incidents, "webhook": bool(settings.OPS_ALERT_WEBHOOK_URL)},
+        {
+            "form": form,
+            "incidents": incidents,
+            "webhook": settings.OPS_ALERT_WEBHOOK_URL.startswith(("https://", "http://")),
+        },
         status=400 if form.is_bound else 200,
     )

@@ -46,4 +46,9 @@ class UserTimezoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # The thread's next request (a cached fan page answered before this middleware
+            # runs, say) must not inherit this user's zone.
+            timezone.deactivate()

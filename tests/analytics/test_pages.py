@@ -286,3 +286,34 @@ def test_an_alert_is_sent_once_when_crossed_and_once_when_cleared(
     assert len(chat_webhook) == 2 and "is over" in chat_webhook[1]["text"]
     incident = AlertIncident.objects.get()
     assert incident.cleared_at is not None and incident.value == 3
+
+
+def test_odd_periods_fall_back_and_long_incidents_keep_their_length(client, luna, staff_user):
+    client.force_login(luna)
+    for raw in ("²", "9" * 5000, "-7", "7.0"):
+        response = client.get("/analytics/", {"days": raw})
+        assert response.status_code == 200 and response.context["period"].days == 30
+    now = timezone.now()
+    Probe.objects.bulk_create(  # a 25-hour outage, a failed probe every 2 minutes
+        Probe(ok=False, failed="database") for _ in range(0, 25 * 60, 2)
+    )
+    for index, probe in enumerate(Probe.objects.order_by("pk")):
+        Probe.objects.filter(pk=probe.pk).update(at=now - datetime.timedelta(minutes=2 * index))
+    client.force_login(staff_user)
+    incident = client.get("/ops/").context["incidents"][0]
+    assert incident["minutes"] >= 24 * 60
+
+
+def test_an_alert_at_the_line_does_not_flap_and_a_rule_turned_off_clears(
+    client, staff_user, mailoutbox
+):
+    rule = AlertRule.objects.create(metric="failed_probes", threshold=2)
+    for _ in range(3):
+        Probe.objects.create(ok=False, failed="cache")
+    assert alerts_check() == ["opened: failed_probes"]
+    Probe.objects.filter(pk=Probe.objects.first().pk).delete()  # 2: at the line, not under 90%
+    assert alerts_check() == []
+    rule.enabled = False
+    rule.save()
+    assert alerts_check() == ["cleared: failed_probes"]
+    assert len(mailoutbox) == 2

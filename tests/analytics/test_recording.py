@@ -172,3 +172,34 @@ def test_raw_events_are_pruned_after_the_setting_and_roll_ups_stay(luna):
     assert raw_events_prune(older_than_days=90) == 1
     assert not Event.objects.exists()
     assert DailyStat.objects.get(creator=luna, metric="follows").value == 1
+
+
+def test_a_view_counts_on_the_sites_day_whatever_zone_the_thread_last_showed(client, luna):
+    import zoneinfo
+
+    # A signed-in user far east was served last on this thread; a cached fan page answers
+    # before any middleware sets the zone.
+    timezone.activate(zoneinfo.ZoneInfo("Pacific/Kiritimati"))
+    client.get("/@luna/", HTTP_USER_AGENT=PHONE)
+    client.get("/@luna/", HTTP_USER_AGENT=PHONE)
+    timezone.activate(zoneinfo.ZoneInfo("Etc/GMT+12"))
+    client.get("/@luna/", HTTP_USER_AGENT=PHONE)
+    timezone.deactivate()
+    got = figures(luna)
+    assert got[("views", "")] == 3 and got[("visitors", "")] == 1
+
+
+def test_a_flush_after_a_pause_catches_up_the_days_it_missed(client, luna):
+    from django.core.cache import cache
+
+    from apps.analytics import rollup
+
+    client.get("/@luna/", HTTP_USER_AGENT=PHONE)
+    # The beat was down for two days: the last flush is that old.
+    cache.set(rollup.LAST_FLUSH_KEY, timezone.now() - datetime.timedelta(days=2), None)
+    Event.objects.create(kind="follow", creator=luna)
+    Event.objects.update(created_at=timezone.now() - datetime.timedelta(days=2))
+    analytics_flush()
+    two_days_ago = timezone.localdate() - datetime.timedelta(days=2)
+    assert DailyStat.objects.get(creator=luna, metric="follows", day=two_days_ago).value == 1
+    assert DailyStat.objects.get(creator=luna, metric="views", day=timezone.localdate()).value == 1

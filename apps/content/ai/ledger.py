@@ -74,9 +74,11 @@ def usage_by_day(*, user, since: datetime.date) -> QuerySet:
 
 
 def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The first and last instant of a day in the site's time zone (an indexed range,
+    """The first and last instant of a day in the site's zone, TIME_ZONE (an indexed range,
     where created_at__date would read every row)."""
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    start = timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone()
+    )
     return start, start + datetime.timedelta(days=1, microseconds=-1)
 
 
