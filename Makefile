@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate seed lint format audit image worker beat messages clean
+.PHONY: run test install install-dev migrate seed schema lint format audit image worker beat messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ run: seed
 ## Install the dev requirements and run the whole suite (DATABASE_URL and REDIS_URL when set).
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Write the OpenAPI schema the API serves into docs/api/openapi.yaml (a test compares them).
+schema: install
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/api/openapi.yaml
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -112,6 +112,15 @@ class CursorPage(CursorPagination):
     max_page_size = 200
     ordering = ("-created_at", "-pk")
 
+    def decode_cursor(self, request):
+        # DRF answers a made-up cursor with 404; it is a bad request, said as one.
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound as exc:
+            raise exceptions.ValidationError(
+                {"cursor": ["This cursor is not valid: start again from the first page."]}
+            ) from exc
+
 
 # Idempotency ---------------------------------------------------------------------------------
 

@@ -41,7 +41,9 @@ def api_errors(*codes: int) -> dict:
     """Schema responses for these error statuses (401, 403 and 429 are always added)."""
     wanted = sorted({401, 403, 429, *codes})
     return {
-        code: OpenApiResponse(response=ProblemSerializer, description=ERROR_DESCRIPTIONS[code])
+        (code, "application/problem+json"): OpenApiResponse(
+            response=ProblemSerializer, description=ERROR_DESCRIPTIONS[code]
+        )
         for code in wanted
     }
 

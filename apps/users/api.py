@@ -97,7 +97,11 @@ class LinkListApi(_CreatorOnly, generics.GenericAPIView):
     serializer_class = LinkSerializer
     pagination_class = None  # a page holds a few links at most (the plan's limit)
 
-    @extend_schema(summary="List links", responses={200: LinkSerializer(many=True), **api_errors()})
+    @extend_schema(
+        summary="List links",
+        operation_id="links_list",
+        responses={200: LinkSerializer(many=True), **api_errors()},
+    )
     def get(self, request):
         links = selectors.link_list_for_user(user=request.user)
         return Response(LinkSerializer(links, many=True).data)

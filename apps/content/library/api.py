@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, parsers, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -114,9 +114,13 @@ class ContentListApi(generics.GenericAPIView):
                     errors[name] = ["A date as YYYY-MM-DD."]
         if errors:
             raise serializers.ValidationError(errors)
-        items = selectors.content_list_for_user(
-            user=self.request.user, kind=kind, status=state, search=params.get("q", "")[:200]
-        ).select_related("media", "user")
+        items = (
+            selectors.content_list_for_user(
+                user=self.request.user, kind=kind, status=state, search=params.get("q", "")[:200]
+            )
+            .defer(None)
+            .select_related("media", "user")
+        )  # every column, the image and the handle
         if "created_after" in dates:
             items = items.filter(created_at__date__gte=dates["created_after"])
         if "created_before" in dates:
@@ -125,6 +129,7 @@ class ContentListApi(generics.GenericAPIView):
 
     @extend_schema(
         summary="List content",
+        operation_id="content_list",
         parameters=[
             OpenApiParameter("kind", enum=ContentItem.Kind.values),
             OpenApiParameter("status", enum=ContentItem.Status.values),
@@ -264,11 +269,7 @@ class ContentImageApi(APIView):
     @extend_schema(
         summary="Attach an image (replaces any previous one)",
         request={"multipart/form-data": ImageInputSerializer},
-        responses={
-            200: ContentOutputSerializer,
-            413: OpenApiResponse(description="Too big"),
-            **ERRORS,
-        },
+        responses={200: ContentOutputSerializer, **api_errors(400, 404, 413)},
     )
     def post(self, request, item_id: int):
         item = _item(request, item_id)

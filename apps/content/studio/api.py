@@ -83,8 +83,9 @@ class GenerationListApi(generics.GenericAPIView):
 
     @extend_schema(
         summary="List generations",
+        operation_id="generations_list",
         parameters=[OpenApiParameter("limit", type=int, description="Per page (1-200, 50)")],
-        responses={200: JobOutputSerializer(many=True), **api_errors()},
+        responses={200: JobOutputSerializer(many=True), **api_errors(400)},
     )
     def get(self, request):
         jobs = selectors.generation_job_list_for_user(user=request.user)

@@ -1,0 +1,76 @@
+"""One error format everywhere under /api/: RFC 9457 problem details."""
+
+import pytest
+
+from apps.users.models import ApiKey, User
+from tests.api.conftest import bearer
+
+pytestmark = pytest.mark.django_db
+
+PROBLEM = "application/problem+json"
+
+
+def _is_problem(response, status: int) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["status"] == status and body["type"] == "about:blank"
+    assert body["title"] and body["detail"]
+    return body
+
+
+def test_errors_are_problems_for_every_status(client, owner, auth):
+    _is_problem(client.get("/api/v1/me/"), 401)
+    _is_problem(client.get("/api/v1/nothing-here/", headers=auth), 404)
+    _is_problem(client.get("/api/v1/content/999999/", headers=auth), 404)
+    _is_problem(client.put("/api/v1/me/", headers=auth), 405)
+    unsupported = client.post(
+        "/api/v1/content/", "kind=post", content_type="text/plain", headers=auth
+    )
+    _is_problem(unsupported, 415)
+    invalid = client.post(
+        "/api/v1/content/", {"kind": "sonnet"}, content_type="application/json", headers=auth
+    )
+    body = _is_problem(invalid, 400)
+    assert set(body["errors"]) == {"kind", "body"}
+    broken = client.post(
+        "/api/v1/content/", "{not json", content_type="application/json", headers=auth
+    )
+    _is_problem(broken, 400)
+
+
+def test_a_plan_without_api_access_says_where_to_upgrade(client, owner, auth):
+    User.objects.filter(pk=owner.pk).update(tier="free")
+    body = _is_problem(client.get("/api/v1/content/", headers=auth), 403)
+    assert body["upgrade_url"].endswith("/pricing/") and "API access" in body["detail"]
+
+
+def test_a_read_only_key_reads_and_never_writes(client, owner):
+    read_only = bearer(owner, ApiKey.Scope.READ)
+    assert client.get("/api/v1/content/", headers=read_only).status_code == 200
+    body = _is_problem(
+        client.post(
+            "/api/v1/content/",
+            {"body": "x"},
+            content_type="application/json",
+            headers=read_only,
+        ),
+        403,
+    )
+    assert "read-only" in body["detail"]
+    _is_problem(client.delete(f"/api/v1/content/{owner.item.pk}/", headers=read_only), 403)
+    assert owner.content_items.count() == 1
+
+
+def test_throttling_answers_429_with_retry_after_and_rate_limit_headers(
+    client, owner, auth, settings
+):
+    settings.API_RATES = {**settings.API_RATES, "pro": "3/min"}
+    answers = [client.get("/api/v1/me/", headers=auth) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[0]["RateLimit-Limit"] == "3" and answers[0]["RateLimit-Remaining"] == "2"
+    assert answers[2]["RateLimit-Remaining"] == "0"
+    throttled = _is_problem(answers[3], 429)
+    assert int(answers[3]["Retry-After"]) > 0 and "throttled" in throttled["detail"].lower()
+    # Per key: another key of the same user has its own allowance.
+    assert client.get("/api/v1/me/", headers=bearer(owner)).status_code == 200
