@@ -2,10 +2,39 @@
 (Kept apart from core.api, which DRF's settings import: drf-spectacular must not load
 while they do.)"""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 
 
+@extend_schema_serializer(
+    component_name="Problem",
+    examples=[
+        OpenApiExample(
+            "Invalid fields",
+            value={
+                "type": "about:blank",
+                "title": "Bad Request",
+                "status": 400,
+                "detail": "The request has invalid fields.",
+                "errors": {"body": ["This field is required."]},
+            },
+        ),
+        OpenApiExample(
+            "Too many requests",
+            value={
+                "type": "about:blank",
+                "title": "Too Many Requests",
+                "status": 429,
+                "detail": "Request was throttled. Expected available in 12 seconds.",
+            },
+        ),
+    ],
+)
 class ProblemSerializer(serializers.Serializer):
     """RFC 9457 problem details, the body of every error."""
 

@@ -1,6 +1,6 @@
 """/api/v1/subscription/: the plan, its status, limits and this month's use."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +24,28 @@ class UsageSerializer(serializers.Serializer):
     resets_on = serializers.DateField()
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Pro",
+            response_only=True,
+            value={
+                "plan": "pro",
+                "plan_name": "Pro",
+                "price_month_cents": 2900,
+                "status": "active",
+                "limits": {
+                    "ai_requests_month": 1500,
+                    "max_links": 25,
+                    "media_mb": 5000,
+                    "strong_model": True,
+                    "api_access": True,
+                },
+                "usage": {"ai_requests_used": 212, "links_used": 4, "resets_on": "2026-12-01"},
+            },
+        )
+    ]
+)
 class SubscriptionSerializer(serializers.Serializer):
     plan = serializers.CharField()
     plan_name = serializers.CharField()

@@ -1,6 +1,6 @@
 """/api/v1/me/ and /api/v1/links/: the account and the page's links, for scripts."""
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -21,6 +21,28 @@ class PersonaSerializer(serializers.Serializer):
     languages = serializers.CharField(max_length=100, required=False)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A creator",
+            response_only=True,
+            value={
+                "email": "luna@example.com",
+                "name": "Luna Star",
+                "handle": "luna",
+                "role": "creator",
+                "tier": "pro",
+                "persona": {
+                    "voice": "Cosy, teasing, short sentences.",
+                    "tone": "playful",
+                    "emojis": "some",
+                    "words_to_avoid": "cheap, discount",
+                    "languages": "en,fr",
+                },
+            },
+        )
+    ]
+)
 class MeOutputSerializer(serializers.Serializer):
     email = serializers.EmailField()
     name = serializers.CharField()
@@ -72,6 +94,26 @@ class MeApi(APIView):
         return Response(MeOutputSerializer(user).data)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A link",
+            value={
+                "id": "5f0c6c1e-3b7a-4a54-9d0e-2a4f3c1b9e10",
+                "title": "My shop",
+                "url": "https://shop.example.com/luna",
+                "position": 0,
+                "created_at": "2026-11-02T10:00:00Z",
+            },
+            response_only=True,
+        ),
+        OpenApiExample(
+            "A new link",
+            value={"title": "My shop", "url": "https://shop.example.com/luna"},
+            request_only=True,
+        ),
+    ]
+)
 class LinkSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     title = serializers.CharField(max_length=80)
@@ -80,6 +122,20 @@ class LinkSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Two links swapped",
+            value={
+                "order": [
+                    "9a1d2e44-7c0b-4d0e-8b9f-3f0c2a7d5e21",
+                    "5f0c6c1e-3b7a-4a54-9d0e-2a4f3c1b9e10",
+                ]
+            },
+            request_only=True,
+        )
+    ]
+)
 class LinkOrderSerializer(serializers.Serializer):
     order = serializers.ListField(child=serializers.UUIDField(), max_length=200)
 

@@ -74,3 +74,22 @@ def test_throttling_answers_429_with_retry_after_and_rate_limit_headers(
     assert int(answers[3]["Retry-After"]) > 0 and "throttled" in throttled["detail"].lower()
     # Per key: another key of the same user has its own allowance.
     assert client.get("/api/v1/me/", headers=bearer(owner)).status_code == 200
+
+
+def test_a_browser_session_writes_only_with_its_csrf_token(owner):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(owner)
+    assert browser.get("/api/v1/content/").status_code == 200  # reads need no token
+    refused = browser.post("/api/v1/content/", {"body": "x"}, content_type="application/json")
+    assert "CSRF" in _is_problem(refused, 403)["detail"]
+    browser.get("/settings/api-keys/")  # any page sets the CSRF cookie
+    token = browser.cookies["csrftoken"].value
+    accepted = browser.post(
+        "/api/v1/content/",
+        {"body": "From the browser"},
+        content_type="application/json",
+        headers={"x-csrftoken": token},
+    )
+    assert accepted.status_code == 201 and accepted.json()["body"] == "From the browser"

@@ -8,7 +8,12 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import generics, parsers, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -39,6 +44,33 @@ class ImageSerializer(serializers.Serializer):
     height = serializers.IntegerField()
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A scheduled post",
+            response_only=True,
+            value={
+                "id": 42,
+                "kind": "post",
+                "title": "Friday",
+                "body": "New set drops Friday at 6 🔥",
+                "status": "scheduled",
+                "scheduled_for": "2026-12-04T17:00:00Z",
+                "scheduled_time_zone": "Europe/Paris",
+                "published_at": None,
+                "public_url": None,
+                "image": {
+                    "url": "https://cdn.example.com/media/beach.webp",
+                    "alt_text": "Luna on the beach at sunset",
+                    "width": 1600,
+                    "height": 1067,
+                },
+                "created_at": "2026-12-01T09:12:00Z",
+                "updated_at": "2026-12-01T09:15:00Z",
+            },
+        )
+    ]
+)
 class ContentOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
@@ -195,6 +227,15 @@ class ContentDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Friday 18:00 in Paris",
+            request_only=True,
+            value={"scheduled_for": "2026-12-04T18:00:00+01:00", "time_zone": "Europe/Paris"},
+        )
+    ]
+)
 class ScheduleInputSerializer(serializers.Serializer):
     scheduled_for = serializers.DateTimeField(
         help_text="When to publish, with its offset or zone (ISO 8601), in the future"

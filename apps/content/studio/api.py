@@ -6,7 +6,12 @@ import time
 
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -32,6 +37,34 @@ class IsCreator(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and request.user.is_creator)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A finished caption",
+            response_only=True,
+            value={
+                "id": "0b6f8a52-1c1e-4f0e-9a43-6d1d1c7e2f10",
+                "task": "caption",
+                "prompt": "Teaser for Friday's beach shoot",
+                "state": "done",
+                "error": "",
+                "url": "/api/v1/generations/0b6f8a52-1c1e-4f0e-9a43-6d1d1c7e2f10/",
+                "result": {
+                    "content_id": 42,
+                    "text": "Sun, salt and a little secret… Friday 🌊",
+                    "model": "gpt-4o-mini",
+                    "prompt_tokens": 1180,
+                    "cached_tokens": 1024,
+                    "completion_tokens": 38,
+                    "cost_usd": "0.000121",
+                    "latency_ms": 820,
+                    "cache_hit": False,
+                    "route_reason": "short everyday task",
+                },
+            },
+        )
+    ]
+)
 class JobOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     task = serializers.CharField()
