@@ -21,6 +21,16 @@ def require_service(variable: str) -> str:
     return url
 
 
+# A cache whose Redis is nowhere (nothing listens on port 1): for "Redis is down" tests.
+REDIS_NOWHERE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
+
+
 @pytest.fixture
 def redis_url() -> str:
     return require_service("REDIS_URL")

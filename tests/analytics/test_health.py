@@ -1,6 +1,8 @@
 import pytest
 from django.test import override_settings
 
+from tests.conftest import REDIS_NOWHERE
+
 pytestmark = pytest.mark.django_db
 
 
@@ -23,14 +25,7 @@ def test_readyz_reports_every_check(client):
 
 
 def test_readyz_names_a_failing_cache_with_503(client):
-    broken = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-    with override_settings(CACHES=broken):
+    with override_settings(CACHES=REDIS_NOWHERE):
         response = client.get("/readyz")
     assert response.status_code == 503
     body = response.json()

@@ -14,6 +14,7 @@ from apps.content.models import UsageRecord
 from apps.users.models import SecurityEvent, User
 from apps.users.services import follow_create, link_create
 from tests.analytics.conftest import BROWSER, PHONE, figures
+from tests.conftest import REDIS_NOWHERE
 from tests.factories import UserFactory
 from tests.users.test_signup_and_login import _signup
 
@@ -91,14 +92,7 @@ def test_the_flush_is_idempotent_and_never_lowers_a_figure(client, luna):
 
 
 def test_with_redis_down_the_fan_page_answers_and_the_view_is_not_counted(client, luna):
-    broken = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-    with override_settings(CACHES=broken):
+    with override_settings(CACHES=REDIS_NOWHERE):
         response = client.get("/@luna/", HTTP_USER_AGENT=PHONE)
         assert response.status_code == 200 and "Sunset" in response.content.decode()
         link = link_create(user=luna, title="Shop", url="https://shop.example.com/")
