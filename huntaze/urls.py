@@ -94,5 +94,7 @@ if settings.MEDIA_PRIVATE_SERVED_BY_DJANGO:
     ]
 
 # Under /api/, Django's own 404 and 500 answer as problem details too.
+handler400 = "apps.core.api.api_aware_400"
+handler403 = "apps.core.api.api_aware_403"
 handler404 = "apps.core.api.api_aware_404"
 handler500 = "apps.core.api.api_aware_500"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.core.request_id import current_request_id
 
 from .models import ErrorReport
-from .services import counting_in_redis, counts_send, redis_key
+from .services import counting_in_redis, counts_add, redis_key
 
 logger = logging.getLogger(__name__)
 
@@ -102,15 +102,7 @@ class RequestMetricsMiddleware:
             pending += _request_operations(group=group, ms=ms, status=response.status_code)
         if response.status_code >= 500 and group:
             _error_report(request, group=group, status=response.status_code)
-        if pending:
-            # Sent once the server has written the response and closes it, so the round
-            # trip is not part of what the visitor waits for. (Django's own hook for this,
-            # the one its file responses use; without it, send now.)
-            closers = getattr(response, "_resource_closers", None)
-            if closers is None:
-                counts_send(pending)
-            else:
-                closers.append(lambda: counts_send(pending))
+        counts_add(pending)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:

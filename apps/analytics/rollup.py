@@ -19,7 +19,7 @@ from apps.content.ai.ledger import day_bounds, usage_rollup_rows
 from apps.users.selectors import user_ids_existing
 
 from .models import DailyStat, ErrorReport, Event, Probe, RouteStat
-from .services import counting_in_redis, redis_client, redis_key, today
+from .services import counting_in_redis, counts_flush_local, redis_client, redis_key, today
 
 logger = logging.getLogger(__name__)
 M = DailyStat.Metric
@@ -264,6 +264,7 @@ def _since_last_flush(now: datetime.datetime) -> datetime.datetime:
 def analytics_flush(days: list[datetime.date] | None = None) -> dict[str, int]:
     """Roll up what changed since the last flush: yesterday and today, and further back
     after a pause (up to three days), or exactly `days`. Returns the rows written."""
+    counts_flush_local()  # this process's own queued counts first
     now = timezone.now()
     since = _since_last_flush(now)
     if days is None:

@@ -1,20 +1,24 @@
 """The one recording service other apps call, and the roll-up that turns what it counted
 into DailyStat rows.
 
-A fan's page view or link click costs one Redis round trip (one script call), made after the
-response is ready (by `middleware.RequestMetricsMiddleware`, together with the request's
-latency): counters in a hash and a HyperLogLog of visitors per creator and day. The beat's
+A fan's page view or link click costs no Redis round trip of its own: with the request's
+latency figures (`middleware.RequestMetricsMiddleware`) it joins the process's next batch,
+one script call every quarter second from a thread of the process: counters in a hash and
+a HyperLogLog of visitors per creator and day. The beat's
 `analytics_flush` copies them into PostgreSQL every minute. With Redis down nothing is
 counted and nothing fails. Without Redis at all (the embedded defaults) views and clicks
 are kept as Event rows instead and rolled up the same way.
 """
 
+import atexit
 import datetime
 import functools
 import hashlib
 import logging
+import os
 import re
 import secrets
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -44,6 +48,8 @@ COUNTER_SECONDS = 3 * 24 * 60 * 60
 # per process, not one per fan.
 PAUSE_SECONDS = 5.0
 _paused_until = 0.0
+_paused_client = 0
+_salt_paused_until = 0.0
 
 
 _clients: dict[int, redis.Redis] = {}
@@ -88,7 +94,7 @@ _salt_memo: tuple[str, bytes] | None = None
 
 def _daily_salt() -> bytes | None:
     """Today's random salt, made by whichever request comes first; None when Redis is down."""
-    global _salt_memo, _paused_until
+    global _salt_memo, _salt_paused_until
     day = today().isoformat()
     if _salt_memo and _salt_memo[0] == day:
         return _salt_memo[1]
@@ -97,7 +103,7 @@ def _daily_salt() -> bytes | None:
         cache.add(key, secrets.token_hex(32), timeout=SALT_SECONDS)
         salt = cache.get(key)
     except RedisError:
-        _paused_until = time.monotonic() + PAUSE_SECONDS
+        _salt_paused_until = time.monotonic() + PAUSE_SECONDS
         logger.warning("no visitor salt: the cache is unavailable")
         return None
     if not salt:
@@ -108,14 +114,15 @@ def _daily_salt() -> bytes | None:
 
 def analytics_state_forget() -> None:
     """Forget the process's salt and any pause after a failure (tests start afresh)."""
-    global _salt_memo, _paused_until
-    _salt_memo, _paused_until = None, 0.0
+    global _salt_memo, _paused_until, _paused_client, _salt_paused_until
+    _salt_memo, _paused_until, _paused_client, _salt_paused_until = None, 0.0, 0, 0.0
+    _batch.take()
 
 
 def visitor_hash(request: HttpRequest) -> str:
     """A hash of address and browser under today's random salt: it counts unique visitors
     for one day and cannot be traced back or linked across days. "" without a salt."""
-    if time.monotonic() < _paused_until:
+    if time.monotonic() < _salt_paused_until:
         return ""
     salt = _daily_salt()
     if salt is None:
@@ -186,22 +193,22 @@ def utm_source(request: HttpRequest) -> str:
 # Recording ---------------------------------------------------------------------------------
 
 
-# What a request counts, sent to Redis as one script call: a list of (command, key, value)
-# with "H" to add one to a hash field, "P" to add to a HyperLogLog, "S" to add to a set. The
-# script also gives each key its expiry the first time it is written. One command and one
-# reply, where a pipeline of the same work costs twice the time in the client.
+# What requests count is sent to Redis in batches, as one script call: a list of
+# (command, key, value, amount) with "H" to add to a hash field, "P" to add members to a
+# HyperLogLog, "S" to add members to a set. The script also gives each key its expiry the
+# first time it is written.
 COUNT_SCRIPT = """
 local i = 1
 while i <= #ARGV do
   local kind, key, value = ARGV[i], KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2]
   if kind == "H" then
-    redis.call("HINCRBY", key, value, 1)
+    redis.call("HINCRBY", key, value, tonumber(ARGV[i + 3]))
   elseif kind == "P" then
     redis.call("PFADD", key, value)
   else
     redis.call("SADD", key, value)
   end
-  i = i + 3
+  i = i + 4
 end
 for _, key in ipairs(KEYS) do
   if redis.call("TTL", key) == -1 then
@@ -213,38 +220,96 @@ return 0
 
 _scripts: dict[int, object] = {}
 
+# Each process gathers its requests' counts and sends them every BATCH_SECONDS from a
+# thread of its own: a fan's page costs no round trip to Redis at all, and a busy process
+# sends one script call for hundreds of views. A process killed outright loses at most
+# that moment's counts; one that exits normally sends them first.
+BATCH_SECONDS = 0.25
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pending: list[tuple[str, str, str]] = []
+        self.pid = 0
+        self.wake = threading.Event()
+
+    def add(self, operations) -> None:
+        with self.lock:
+            if self.pid != os.getpid():  # a new process (gunicorn forks): a thread of its own
+                self.pid, self.pending = os.getpid(), []
+                threading.Thread(target=self._run, name="analytics-batch", daemon=True).start()
+                atexit.register(self.flush)
+            self.pending.extend(operations)
+
+    def take(self) -> list[tuple[str, str, str]]:
+        with self.lock:
+            taken, self.pending = self.pending, []
+        return taken
+
+    def flush(self) -> None:
+        counts_send(self.take())
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait(BATCH_SECONDS)
+            try:
+                self.flush()
+            except Exception:  # the counting thread must outlive any one failure
+                logger.exception("analytics batch not sent")
+
+
+_batch = _Batch()
+
 
 def request_count(request: HttpRequest, operations: list[tuple[str, str, str]]) -> None:
-    """Add to the request's counting, which the request middleware sends after the
-    response (at once when the request did not come through it)."""
+    """Add to the request's counting, which the request middleware hands to the process's
+    batch with its own figures (straight to the batch without the middleware)."""
     pending = getattr(request, "analytics_pending", None)
     if pending is None:
-        counts_send(operations)
+        counts_add(operations)
     else:
         pending.extend(operations)
 
 
+def counts_add(operations: list[tuple[str, str, str]]) -> None:
+    """Queue counts for the process's next batch (never any I/O here)."""
+    if operations:
+        _batch.add(operations)
+
+
+def counts_flush_local() -> None:
+    """Send this process's queued counts now (the roll-up does, so that what it reads is
+    complete; tests rely on it)."""
+    _batch.flush()
+
+
 def counts_send(operations: list[tuple[str, str, str]]) -> None:
-    """Send the counting in one round trip; a Redis failure is logged, never raised (the
-    fan's page is already answered)."""
-    global _paused_until
-    if not operations or time.monotonic() < _paused_until:
-        return
-    client = redis_client()
+    """Send counts in one round trip, identical ones added up; a Redis failure is logged
+    and the counts dropped, never raised."""
+    global _paused_until, _paused_client
+    client = redis_client() if operations else None
     if client is None:
         return
+    if _paused_client == id(client) and time.monotonic() < _paused_until:
+        return
+    totals: dict[tuple[str, str, str], int] = {}
+    for operation in operations:
+        totals[operation] = totals.get(operation, 0) + 1
     keys: dict[str, int] = {}
     args: list[str] = []
-    for kind, key, value in operations:
+    for (kind, key, value), amount in totals.items():
         index = keys.setdefault(key, len(keys) + 1)
-        args += (kind, str(index), value)
+        args += (kind, str(index), value, str(amount))
     script = _scripts.get(id(client))
     if script is None:
         script = _scripts[id(client)] = client.register_script(COUNT_SCRIPT)
     try:
         script(keys=list(keys), args=args)
     except RedisError as exc:
-        _paused_until = time.monotonic() + PAUSE_SECONDS
+        # Paused for that Redis only: a batch that failed against another one (settings
+        # changed since it was queued) must not silence the Redis in use now.
+        _paused_until, _paused_client = time.monotonic() + PAUSE_SECONDS, id(client)
         logger.warning("analytics not recorded, Redis unavailable: %s", exc)
 
 

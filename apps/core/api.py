@@ -22,6 +22,8 @@ from .exceptions import UpgradeRequired
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 IDEMPOTENCY_SECONDS = 24 * 60 * 60
+# An answer still missing after this long: its request died; the key may be used again.
+ABANDONED_AFTER = datetime.timedelta(minutes=5)
 
 
 # Problem details -----------------------------------------------------------------------------
@@ -129,6 +131,10 @@ class IdempotencyConflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "A request with this Idempotency-Key is still being answered; retry soon."
 
+    def __init__(self):
+        super().__init__()
+        self.wait = 2  # DRF's handler turns this into Retry-After
+
 
 class IdempotencyMismatch(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
@@ -137,8 +143,16 @@ class IdempotencyMismatch(exceptions.APIException):
 
 def _fingerprint(request) -> str:
     digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
-    digest.update(request.body if request.content_type != "multipart/form-data" else b"")
-    if request.content_type == "multipart/form-data":
+    if request.content_type == "application/json":
+        # The same JSON written with other spacing or key order is the same request.
+        try:
+            body = json.dumps(json.loads(request.body or b"null"), sort_keys=True)
+            digest.update(body.encode())
+        except ValueError:
+            digest.update(request.body)
+    elif request.content_type != "multipart/form-data":
+        digest.update(request.body)
+    else:
         # Uploads: the fields and the files' names and sizes stand for the body.
         parts = sorted((k, v) for k, v in request.POST.items())
         files = sorted((k, f.name, f.size) for k, f in request.FILES.items())
@@ -171,7 +185,12 @@ def idempotent(method):
                     user=request.user, key=key, fingerprint=fingerprint
                 )
         except IntegrityError:
-            record = IdempotencyRecord.objects.get(user=request.user, key=key)
+            record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+            if record is None:  # the first request failed and freed the key a moment ago
+                raise IdempotencyConflict from None
+            if record.status is None and record.created_at < timezone.now() - ABANDONED_AFTER:
+                record.delete()  # its request died half-way: the key may be used again
+                raise IdempotencyConflict from None
             if record.fingerprint != fingerprint:
                 raise IdempotencyMismatch from None
             if record.status is None:
@@ -231,6 +250,27 @@ def api_aware_404(request, exception=None):
     if request.path.startswith("/api/"):
         return problem_response(request, 404, "There is nothing at this address.")
     return page_not_found(request, exception)
+
+
+def api_aware_400(request, exception=None):
+    """Django's own 400s (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a host
+    not allowed): under /api/ a problem, 413 for a body too big."""
+    from django.core.exceptions import RequestDataTooBig
+    from django.views.defaults import bad_request
+
+    if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            return problem_response(request, 413, "The request body is too big.")
+        return problem_response(request, 400, "The request could not be read.")
+    return bad_request(request, exception)
+
+
+def api_aware_403(request, exception=None):
+    from django.views.defaults import permission_denied
+
+    if request.path.startswith("/api/"):
+        return problem_response(request, 403, "You may not do that.")
+    return permission_denied(request, exception)
 
 
 def api_aware_500(request):

@@ -3,6 +3,7 @@
 import datetime
 import logging
 
+from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -45,3 +46,11 @@ def enqueue_stale(queued, task, *, older_than: datetime.timedelta, limit: int) -
     if ids:
         logger.warning("re-sent %s %s still queued", len(ids), queued.model._meta.label)
     return len(ids)
+
+
+@shared_task
+def idempotency_expire() -> int:
+    """Hourly: forget the API's Idempotency-Key answers older than a day."""
+    from .api import idempotency_records_expire
+
+    return idempotency_records_expire()

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
@@ -53,8 +54,8 @@ class PlanApiAccessDenied(exceptions.PermissionDenied):
 
 
 class PlanRateThrottle(SimpleRateThrottle):
-    """Requests per minute by plan (API_RATES), counted per API key, or per user for a
-    browser session. Leaves its figures on the request for the RateLimit-* headers."""
+    """Requests per minute by plan (API_RATES), counted per account across its keys and
+    session. Leaves its figures on the request for the RateLimit-* headers."""
 
     scope = "plan"
 
@@ -68,16 +69,19 @@ class PlanRateThrottle(SimpleRateThrottle):
         rates = settings.API_RATES
         self.rate = rates.get(user.tier, rates["default"])
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        allowed = super().allow_request(request, view)
+        try:
+            allowed = super().allow_request(request, view)
+        except RedisError:
+            return True  # no counting without the cache: serve rather than refuse
         remaining = self.num_requests - len(self.history) if allowed else 0
         reset = self.duration - (self.now - self.history[-1]) if self.history else self.duration
         request._request.rate_limit = (self.num_requests, remaining, reset)
         return allowed
 
     def get_cache_key(self, request, view):
-        key = request.auth
-        ident = f"key{key.pk}" if getattr(key, "pk", None) else f"user{request.user.pk}"
-        return f"throttle:plan:{ident}"
+        # Per account: its keys and its browser session share the plan's allowance (one
+        # bucket per key would let a script multiply it by making keys).
+        return f"throttle:plan:user{request.user.pk}"
 
 
 def plan_context(request) -> dict:

@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from apps.core.api import problem_response
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,7 +28,10 @@ class ServiceUnavailableMiddleware:
         if not isinstance(exception, RedisError):
             return None
         logger.error("cache unavailable on %s", request.path, exc_info=exception)
-        response = render(request, "503.html", status=503)
+        if request.path.startswith("/api/"):
+            response = problem_response(request, 503, "A service we depend on is down; retry.")
+        else:
+            response = render(request, "503.html", status=503)
         response["Retry-After"] = "30"
         return response
 

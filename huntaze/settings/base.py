@@ -463,6 +463,7 @@ CELERY_BEAT_SCHEDULE = {
     "analytics-flush": {"task": "apps.analytics.tasks.analytics_flush", "schedule": 60.0},
     "analytics-prune": {"task": "apps.analytics.tasks.analytics_prune", "schedule": 24 * 3600.0},
     "alerts-check": {"task": "apps.analytics.tasks.alerts_check", "schedule": 60.0},
+    "idempotency-expire": {"task": "apps.core.tasks.idempotency_expire", "schedule": 3600.0},
     "publish-due": {"task": "apps.content.tasks.publish_due", "schedule": 60.0},
     "generation-requeue": {"task": "apps.content.tasks.generation_requeue", "schedule": 60.0},
     "trash-purge": {"task": "apps.content.tasks.trash_purge", "schedule": 24 * 3600.0},
@@ -489,6 +490,9 @@ REST_FRAMEWORK = {
         "apps.users.authentication.KeyScopePermission",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["apps.subscriptions.gating.PlanRateThrottle"],
+    # JSON only: an error is a problem whatever the Accept header (the docs at /api/docs/
+    # replace DRF's HTML pages).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PARSER_CLASSES": [
         "apps.core.api.SafeJSONParser",

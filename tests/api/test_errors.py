@@ -4,6 +4,8 @@ import pytest
 
 from apps.users.models import ApiKey, User
 from tests.api.conftest import bearer
+from tests.conftest import REDIS_NOWHERE
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,8 +74,37 @@ def test_throttling_answers_429_with_retry_after_and_rate_limit_headers(
     assert answers[2]["RateLimit-Remaining"] == "0"
     throttled = _is_problem(answers[3], 429)
     assert int(answers[3]["Retry-After"]) > 0 and "throttled" in throttled["detail"].lower()
-    # Per key: another key of the same user has its own allowance.
-    assert client.get("/api/v1/me/", headers=bearer(owner)).status_code == 200
+    # Per account: another key of the same user shares the allowance (making keys does
+    # not multiply it); another account has its own.
+    assert client.get("/api/v1/me/", headers=bearer(owner)).status_code == 429
+    other = UserFactory(handle="other", tier="pro")
+    assert client.get("/api/v1/me/", headers=bearer(other)).status_code == 200
+
+
+def test_with_redis_down_the_api_serves_unthrottled(client, owner, auth, settings):
+    settings.CACHES = REDIS_NOWHERE
+    response = client.get("/api/v1/me/", headers=auth)
+    assert response.status_code == 200 and "RateLimit-Limit" not in response
+
+
+def test_odd_input_is_a_clear_400_or_413_never_a_500(client, owner, auth, settings):
+    assert client.get("/api/v1/content/?q=%00", headers=auth).status_code == 200
+    far = client.post(
+        f"/api/v1/content/{owner.item.pk}/schedule/",
+        {"scheduled_for": "9999-12-31T23:00:00Z", "time_zone": "Pacific/Kiritimati"},
+        content_type="application/json",
+        headers=auth,
+    )
+    _is_problem(far, 400)
+    _is_problem(client.get("/api/v1/content/?cursor=made-up", headers=auth), 400)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    big = client.post(
+        "/api/v1/content/", {"body": "x" * 5000}, content_type="application/json", headers=auth
+    )
+    _is_problem(big, 413)
+    browser = client.get("/api/v1/me/", headers={**auth, "accept": "text/html,*/*;q=0.8"})
+    assert browser["Content-Type"].startswith("application/json")
+    _is_problem(client.get("/api/v1/me/", headers={**auth, "accept": "text/html"}), 406)
 
 
 def test_a_browser_session_writes_only_with_its_csrf_token(owner):

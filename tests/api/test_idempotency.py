@@ -57,3 +57,32 @@ def test_without_a_key_each_post_creates(client, owner, auth):
             "/api/v1/content/", {"body": "Twice"}, content_type="application/json", headers=auth
         )
     assert ContentItem.objects.filter(body="Twice").count() == 2
+
+
+def test_the_same_json_written_otherwise_is_the_same_request_and_abandoned_keys_free_up(
+    client, owner, auth
+):
+    import datetime
+
+    from django.utils import timezone
+
+    first = client.post(
+        "/api/v1/content/",
+        '{"body": "Same", "title": "T"}',
+        content_type="application/json",
+        headers={**auth, "idempotency-key": "spaced"},
+    )
+    again = client.post(
+        "/api/v1/content/",
+        '{"title":"T","body":"Same"}',
+        content_type="application/json",
+        headers={**auth, "idempotency-key": "spaced"},
+    )
+    assert first.status_code == again.status_code == 201 and first.json() == again.json()
+    stuck = IdempotencyRecord.objects.create(user=owner, key="died", fingerprint="x" * 64)
+    IdempotencyRecord.objects.filter(pk=stuck.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
+    busy = _post(client, auth, {"body": "Retry"}, "died")
+    assert busy.status_code in (409, 422)
+    assert _post(client, auth, {"body": "Retry"}, "died").status_code == 201

@@ -266,7 +266,7 @@ class ContentActionApi(APIView):
             if zone:
                 try:
                     when = when.astimezone(ZoneInfo(zone))
-                except (KeyError, ValueError) as exc:
+                except (KeyError, ValueError, OverflowError) as exc:
                     raise serializers.ValidationError(
                         {"time_zone": ["Not a time zone, e.g. Europe/Paris."]}
                     ) from exc

@@ -37,6 +37,7 @@ def content_list_for_user(
         items = items.filter(kind=kind)
     if status:
         items = items.filter(status=status)
+    search = search.replace("\x00", "")  # PostgreSQL refuses NUL in text
     if search:
         items = items.filter(Q(title__icontains=search) | Q(body__icontains=search))
     return items.order_by("-updated_at", "-pk")

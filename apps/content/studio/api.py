@@ -2,6 +2,7 @@
 Service exceptions become responses in `apps.core.api.api_exception_handler`."""
 
 import datetime
+import threading
 import time
 
 from django.urls import reverse
@@ -164,9 +165,20 @@ class GenerationListApi(generics.GenericAPIView):
         return Response(JobOutputSerializer(job).data, status=code)
 
 
+# One answer written inside a request per process at a time: a slow provider must not take
+# every worker of the site. Others get their job to poll (202) at once.
+_inline = threading.BoundedSemaphore(1)
+
+
 def _wait_for(user, job: GenerationJob) -> GenerationJob:
-    """Run the job here, or, if a worker took it first, wait for it (WAIT_SECONDS at most)."""
-    services.generation_job_run(job_id=str(job.pk))
+    """Run the job here, or, if a worker took it first, wait for it (WAIT_SECONDS at most).
+    When another request of this process is already writing one, answer with the job."""
+    if not _inline.acquire(blocking=False):
+        return job
+    try:
+        services.generation_job_run(job_id=str(job.pk))
+    finally:
+        _inline.release()
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         job = selectors.generation_job_get_for_user(user=user, job_id=job.pk)

@@ -107,6 +107,11 @@ def generation_jobs_requeue(*, older_than: datetime.timedelta = REQUEUE_AFTER) -
     took is left alone (generation_job_run claims it), so a duplicate is harmless."""
     from .tasks import generation_run
 
+    # A job left running by a process that died (past the task time limit) is queued again.
+    stale = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    GenerationJob.objects.filter(state=GenerationJob.State.RUNNING, updated_at__lt=stale).update(
+        state=GenerationJob.State.QUEUED
+    )
     queued = GenerationJob.objects.filter(state=GenerationJob.State.QUEUED)
     return enqueue_stale(queued, generation_run, older_than=older_than, limit=500)
 
