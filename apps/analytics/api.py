@@ -3,10 +3,10 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api import CreatorOnly
 from apps.core.api_schema import api_errors
 
 from .selectors import PERIODS, Figure, creator_period
@@ -66,10 +66,8 @@ class PostFiguresSerializer(serializers.Serializer):
     views = FigureSerializer()
 
 
-class _AnalyticsApi(APIView):
+class _AnalyticsApi(CreatorOnly, APIView):
     def period(self, request):
-        if not request.user.is_creator:
-            raise PermissionDenied("Analytics are for creator accounts.")
         raw = request.query_params.get("days", "30")
         if raw not in {str(days) for days in PERIODS}:
             raise serializers.ValidationError({"days": ["One of 7, 30 or 90."]})

@@ -2,11 +2,10 @@
 
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api import idempotent
+from apps.core.api import CreatorOnly, idempotent
 from apps.core.api_schema import IDEMPOTENCY_HEADER, api_errors
 
 from . import selectors, services
@@ -140,14 +139,7 @@ class LinkOrderSerializer(serializers.Serializer):
     order = serializers.ListField(child=serializers.UUIDField(), max_length=200)
 
 
-class _CreatorOnly(APIView):
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if not request.user.is_creator:
-            raise PermissionDenied("Links are for creator accounts.")
-
-
-class LinkListApi(_CreatorOnly, generics.GenericAPIView):
+class LinkListApi(CreatorOnly, generics.GenericAPIView):
     """The links on the creator's page, in page order (clicks are counted under analytics)."""
 
     serializer_class = LinkSerializer
@@ -176,7 +168,7 @@ class LinkListApi(_CreatorOnly, generics.GenericAPIView):
         return Response(LinkSerializer(link).data, status=status.HTTP_201_CREATED)
 
 
-class LinkDetailApi(_CreatorOnly):
+class LinkDetailApi(CreatorOnly, APIView):
     def _link(self, request, link_id) -> Link:
         return selectors.link_get_for_user(user=request.user, link_id=link_id)
 
@@ -203,7 +195,7 @@ class LinkDetailApi(_CreatorOnly):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class LinkOrderApi(_CreatorOnly):
+class LinkOrderApi(CreatorOnly, APIView):
     @extend_schema(
         summary="Put the links in this order",
         request=LinkOrderSerializer,

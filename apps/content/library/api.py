@@ -14,12 +14,11 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_serializer,
 )
-from rest_framework import generics, parsers, permissions, serializers, status
+from rest_framework import generics, parsers, serializers, status
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from apps.core.api import idempotent
+from apps.core.api import CreatorOnly, idempotent
 from apps.core.api_schema import IDEMPOTENCY_HEADER, api_errors
 
 from ..models import ContentItem
@@ -28,13 +27,6 @@ from .media import media_url
 
 ERRORS = api_errors(400, 404)
 CREATE_ERRORS = api_errors(400, 404, 409, 422)
-
-
-class IsCreator(permissions.BasePermission):
-    message = "The content API is for creator accounts."
-
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_creator)
 
 
 class ImageSerializer(serializers.Serializer):
@@ -122,10 +114,9 @@ def _out(item: ContentItem, code: int = status.HTTP_200_OK) -> Response:
     return Response(ContentOutputSerializer(item).data, status=code)
 
 
-class ContentListApi(generics.GenericAPIView):
+class ContentListApi(CreatorOnly, generics.GenericAPIView):
     """List and create the creator's posts, captions and other drafts."""
 
-    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsCreator]
     serializer_class = ContentOutputSerializer
 
     def get_queryset(self) -> QuerySet[ContentItem]:
@@ -197,9 +188,7 @@ class ContentListApi(generics.GenericAPIView):
         return _out(_item(request, item.pk), status.HTTP_201_CREATED)
 
 
-class ContentDetailApi(APIView):
-    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsCreator]
-
+class ContentDetailApi(CreatorOnly, APIView):
     @extend_schema(summary="Read an item", responses={200: ContentOutputSerializer, **ERRORS})
     def get(self, request, item_id: int):
         return _out(_item(request, item_id))
@@ -247,10 +236,9 @@ class ScheduleInputSerializer(serializers.Serializer):
     )
 
 
-class ContentActionApi(APIView):
+class ContentActionApi(CreatorOnly, APIView):
     """publish, schedule, unpublish, archive, duplicate."""
 
-    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsCreator]
     action = ""
 
     @idempotent
@@ -303,8 +291,7 @@ class ImageInputSerializer(serializers.Serializer):
     alt_text = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
 
 
-class ContentImageApi(APIView):
-    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsCreator]
+class ContentImageApi(CreatorOnly, APIView):
     parser_classes = [parsers.MultiPartParser]
 
     @extend_schema(

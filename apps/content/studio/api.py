@@ -13,12 +13,11 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_serializer,
 )
-from rest_framework import generics, permissions, serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from apps.core.api import idempotent
+from apps.core.api import CreatorOnly, idempotent
 from apps.core.api_schema import IDEMPOTENCY_HEADER, api_errors
 from apps.subscriptions.selectors import plan_usage_for_user
 
@@ -29,13 +28,6 @@ from ..models import GenerationJob
 from . import selectors, services
 
 USAGE_DAYS = 30
-
-
-class IsCreator(permissions.BasePermission):
-    message = "The AI API is for creator accounts."
-
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_creator)
 
 
 @extend_schema_serializer(
@@ -109,10 +101,9 @@ class GenerationInputSerializer(serializers.Serializer):
     regenerate = serializers.BooleanField(default=False)
 
 
-class GenerationListApi(generics.GenericAPIView):
+class GenerationListApi(CreatorOnly, generics.GenericAPIView):
     """Start a generation, or list them."""
 
-    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsCreator]
     serializer_class = JobOutputSerializer
 
     @extend_schema(
@@ -189,9 +180,7 @@ def _wait_for(user, job: GenerationJob) -> GenerationJob:
         time.sleep(0.2)
 
 
-class GenerationDetailApi(APIView):
-    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsCreator]
-
+class GenerationDetailApi(CreatorOnly, APIView):
     @extend_schema(
         responses={200: JobOutputSerializer, **api_errors(404)},
         summary="A generation and its result",
@@ -201,10 +190,8 @@ class GenerationDetailApi(APIView):
         return Response(JobOutputSerializer(job).data)
 
 
-class UsageApi(APIView):
+class UsageApi(CreatorOnly, APIView):
     """This month's AI requests against the plan, and the last 30 days by day and model."""
-
-    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsCreator]
 
     class UsageOutputSerializer(serializers.Serializer):
         plan = serializers.CharField()
