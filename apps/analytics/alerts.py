@@ -18,7 +18,7 @@ from apps.subscriptions.selectors import webhook_failures_since
 from apps.users.selectors import staff_emails
 
 from .models import AlertIncident, AlertRule, DailyStat, Probe, RouteStat
-from .ops import percentile_ms
+from .ops import buckets_add, percentile_ms
 from .services import today
 
 logger = logging.getLogger(__name__)
@@ -33,9 +33,7 @@ def _recent_requests() -> tuple[int, int, list[int]]:
     for stat in RouteStat.objects.filter(hour__gte=hour - datetime.timedelta(hours=1)):
         requests += stat.requests
         errors += stat.errors
-        buckets.extend([0] * (len(stat.buckets) - len(buckets)))
-        for index, count in enumerate(stat.buckets):
-            buckets[index] += count
+        buckets_add(buckets, stat.buckets)
     return requests, errors, buckets
 
 

@@ -104,6 +104,13 @@ def percentile_ms(buckets: list[int], q: float) -> int | None:
     return LATENCY_BUCKETS_MS[-1] * 2
 
 
+def buckets_add(into: list[int], buckets: list[int]) -> None:
+    """Add one latency histogram to another (the longer one sets the length)."""
+    into.extend([0] * (len(buckets) - len(into)))
+    for index, count in enumerate(buckets):
+        into[index] += count
+
+
 def route_latency(*, since: datetime.datetime) -> list[dict]:
     """Per route group since `since`: requests, error rate and p50/p95/p99 (ms)."""
     groups: dict[str, dict] = defaultdict(lambda: {"requests": 0, "errors": 0, "buckets": []})
@@ -113,10 +120,7 @@ def route_latency(*, since: datetime.datetime) -> list[dict]:
         figures = groups[stat["group"]]
         figures["requests"] += stat["requests"]
         figures["errors"] += stat["errors"]
-        buckets = figures["buckets"]
-        buckets.extend([0] * (len(stat["buckets"]) - len(buckets)))
-        for index, count in enumerate(stat["buckets"]):
-            buckets[index] += count
+        buckets_add(figures["buckets"], stat["buckets"])
     rows = []
     for group, figures in sorted(groups.items(), key=lambda kv: -kv[1]["requests"]):
         requests = figures["requests"]

@@ -19,7 +19,14 @@ from apps.content.ai.ledger import day_bounds, usage_rollup_rows
 from apps.users.selectors import user_ids_existing
 
 from .models import DailyStat, ErrorReport, Event, Probe, RouteStat
-from .services import counting_in_redis, counts_flush_local, redis_client, redis_key, today
+from .services import (
+    counting_in_redis,
+    counts_flush_local,
+    redis_client,
+    redis_key,
+    today,
+    visit_fields,
+)
 
 logger = logging.getLogger(__name__)
 M = DailyStat.Metric
@@ -166,18 +173,16 @@ def _events_day(day: datetime.date) -> list[Row]:
         "creator_id", "kind", "content_id", "link_id", "device", "referrer", "utm_source", "visitor"
     ).iterator():
         creator_id, kind, content_id, link_id, device, referrer, source, visitor = event
-        fields = per_creator[creator_id]
-        if kind == Event.Kind.PAGE_VIEW:
-            fields["v"] += 1
-            fields[f"d:{device}"] += 1
-            fields[f"r:{referrer}"] += 1
-            if content_id:
-                fields[f"p:{content_id}"] += 1
-            if source:
-                fields[f"u:{source}"] += 1
-        else:
-            fields["c"] += 1
-            fields[f"l:{link_id}"] += 1
+        per_creator[creator_id].update(
+            visit_fields(
+                kind=kind,
+                device=device,
+                referrer=referrer,
+                source=source,
+                content_id=content_id,
+                link_id=link_id,
+            )
+        )
         if visitor:
             visitors[creator_id].add(visitor)
     for creator_id, fields in per_creator.items():

@@ -342,15 +342,28 @@ def _fan_visit(
             utm_source=source,
         )
         return
-    if kind == Event.Kind.PAGE_VIEW:
-        fields = ["v", f"d:{device}", f"r:{referrer}"]
-        if content_id:
-            fields.append(f"p:{content_id}")
-        if source:
-            fields.append(f"u:{source}")
-    else:
-        fields = ["c", f"l:{link_id}"]
+    fields = visit_fields(
+        kind=kind,
+        device=device,
+        referrer=referrer,
+        source=source,
+        content_id=content_id,
+        link_id=link_id,
+    )
     request_count(request, _visit_operations(creator_id=creator_id, fields=fields, visitor=visitor))
+
+
+def visit_fields(*, kind, device, referrer, source, content_id, link_id) -> list[str]:
+    """The counter fields one visit adds one to (the roll-up reads them back by prefix):
+    v views, d: device, r: referrer, p: post, u: campaign; c clicks, l: link."""
+    if kind != Event.Kind.PAGE_VIEW:
+        return ["c", f"l:{link_id}"]
+    fields = ["v", f"d:{device}", f"r:{referrer}"]
+    if content_id:
+        fields.append(f"p:{content_id}")
+    if source:
+        fields.append(f"u:{source}")
+    return fields
 
 
 def page_view_record(request: HttpRequest, *, creator_id: int, content_id=None) -> None:
